@@ -1,0 +1,15 @@
+"""Retrieval engine for questions about news articles. Never imports telegram."""
+
+from .build import BuildReport, build_index
+from .embedding import Embedder, SentenceTransformerEmbedder, load_embedder
+from .engine import Answer, Engine
+from .errors import CorpusError, EngineError, IndexCorrupted, IndexMismatch, IndexMissing, IndexUnavailable, ModelError
+from .passages import Passage
+from .retrieval import Hit
+from .settings import IndexSettings
+
+__all__ = [
+    "Answer", "BuildReport", "CorpusError", "Embedder", "Engine", "EngineError", "Hit", "IndexCorrupted",
+    "IndexMismatch", "IndexMissing", "IndexSettings", "IndexUnavailable", "ModelError", "Passage",
+    "SentenceTransformerEmbedder", "build_index", "load_embedder",
+]

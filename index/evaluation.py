@@ -1,0 +1,134 @@
+"""Answer-quality metrics over a question set (format: ../shared/eval/README.md).
+
+A returned passage is a hit when one of the expected spans is a substring of it after
+`normalize_for_match`. Unanswerable questions (no spans) should be refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .errors import EngineError
+from .text import normalize_for_match
+
+
+@dataclass(frozen=True)
+class Question:
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a method said about one question: did it answer, and which passages, best first."""
+
+    answered: bool
+    passages: tuple[str, ...]
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Metrics:
+    questions: int
+    answerable: int
+    hit_at_1: float
+    hit_at_3: float
+    mrr: float
+    false_abstain: float  # share of answerable questions refused
+    unanswerable_refused: float  # share of unanswerable questions refused
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_questions(path: Path) -> list[Question]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EngineError(f"cannot read question set {path}: {exc.strerror}") from None
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            questions.append(Question(str(row["question"]), tuple(str(a) for a in row["answers"])))
+        except (ValueError, KeyError, TypeError):
+            raise EngineError(f"{path}:{number}: not a {{question, answers}} JSON object") from None
+    if not questions:
+        raise EngineError(f"question set {path} is empty")
+    return questions
+
+
+def first_hit_rank(question: Question, passages: Iterable[str]) -> int | None:
+    """1-based rank of the first passage containing an expected span, or None."""
+    spans = [normalize_for_match(a) for a in question.answers]
+    for rank, text in enumerate(passages, start=1):
+        normalized = normalize_for_match(text)
+        if any(span in normalized for span in spans):
+            return rank
+    return None
+
+
+def score(questions: list[Question], outcomes: list[Outcome]) -> Metrics:
+    """Metrics as in the eval README. Ranking metrics count every answerable question,
+    answered or not; a refused answerable question is counted once more in false_abstain."""
+    answerable = [(q, o) for q, o in zip(questions, outcomes) if q.answers]
+    unanswerable = [o for q, o in zip(questions, outcomes) if not q.answers]
+    ranks = [first_hit_rank(q, o.passages) for q, o in answerable]
+    n = len(answerable) or 1
+    return Metrics(
+        questions=len(questions),
+        answerable=len(answerable),
+        hit_at_1=sum(1 for r in ranks if r == 1) / n,
+        hit_at_3=sum(1 for r in ranks if r is not None and r <= 3) / n,
+        mrr=sum(1 / r for r in ranks if r is not None) / n,
+        false_abstain=sum(1 for _, o in answerable if not o.answered) / n,
+        unanswerable_refused=(sum(1 for o in unanswerable if not o.answered) / len(unanswerable)) if unanswerable else 1.0,
+    )
+
+
+def run(questions: list[Question], method: Callable[[str], Outcome]) -> list[Outcome]:
+    return [method(q.question) for q in questions]
+
+
+METRIC_LABELS = {
+    "hit_at_1": "hit@1",
+    "hit_at_3": "hit@3",
+    "mrr": "MRR",
+    "false_abstain": "false abstain",
+    "unanswerable_refused": "unanswerable refused",
+}
+
+
+def evaluate_with_baseline(settings, path: Path) -> dict:
+    """The engine and the naive baseline on one question set, measured in the same run."""
+    from .baseline import NaiveBaseline
+    from .engine import Engine
+
+    questions = load_questions(path)
+    engine = Engine.load(settings)
+    k = max(3, settings.top_k)
+
+    def ask(question: str) -> Outcome:
+        answer = engine.ask(question, k)
+        return Outcome(answer.answered, tuple(h.passage.text for h in answer.hits), answer.confidence)
+
+    baseline = NaiveBaseline(Path(settings.corpus_dir), engine.embedder, top_k=k)
+    return {
+        "file": str(path),
+        "questions": len(questions),
+        "engine": score(questions, run(questions, ask)).as_dict(),
+        "baseline": score(questions, run(questions, baseline)).as_dict(),
+    }
+
+
+def format_table(report: dict) -> str:
+    rows = [f"{report['file']}: {report['questions']} questions ({report['engine']['answerable']} answerable)",
+            f"{'metric':<22}{'engine':>10}{'naive baseline':>16}"]
+    for key, label in METRIC_LABELS.items():
+        rows.append(f"{label:<22}{report['engine'][key]:>10.3f}{report['baseline'][key]:>16.3f}")
+    return "\n".join(rows)

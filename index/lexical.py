@@ -1,0 +1,128 @@
+"""Lexical retrieval: BM25 (the `bm25s` library) over the scoring units, with typo repair.
+
+Dense embeddings find paraphrases; BM25 finds the exact names, numbers and rare keywords
+that a small embedding model blurs ("robinhood", "5000"). Both see the same units.
+
+Tokens are stemmed with Snowball (PyStemmer) in the language of their script, so English
+and Russian words both reduce to stems and nothing breaks on Cyrillic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .text import words
+
+STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_RUSSIAN) | frozenset(
+    # Question words and fillers that STOPWORDS_EN_PLUS keeps but that say nothing about content.
+    {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "did", "do",
+     "many", "much", "can", "could", "would", "should", "tell", "me", "about", "please", "is", "are"}
+)
+_CYRILLIC = re.compile(r"[а-яё]")
+# Letters of Russian spelled in Latin, for names asked about in Russian ("Маск" -> "mask",
+# which typo repair then takes to "musk").
+_TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
+    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "sch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+})
+# Typo repair only for words long enough that one slip still leaves them recognisable.
+_MIN_REPAIR_LENGTH = 4
+
+
+def _max_edits(word: str, transliterated: bool) -> int:
+    """Edits allowed when repairing a word: one slip per short word, two in a long one.
+
+    A transliteration is a guess at spelling (Маск -> mask for Musk), so it gets one more.
+    """
+    return (1 if len(word) < 7 else 2) + (1 if transliterated else 0)
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def stem(token: str) -> str:
+    return _stemmer("russian" if _CYRILLIC.search(token) else "english").stemWord(token)
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a text that carry meaning: no stopwords, not stemmed."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def analyze(text: str) -> list[str]:
+    """Text to BM25 terms: content words, stemmed."""
+    return [stem(w) for w in content_words(text)]
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    words: tuple[str, ...]  # content words after repair
+    repaired: dict[str, str]  # what was changed: typo or transliteration -> corpus word
+
+    @property
+    def terms(self) -> list[str]:
+        return [stem(w) for w in self.words]
+
+
+class LexicalIndex:
+    """BM25 over unit texts, plus the corpus vocabulary for repairing query words."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([analyze(t) or [""] for t in texts], show_progress=False)
+        self._size = len(texts)
+        self.vocabulary = sorted({w for t in texts for w in content_words(t)})
+        self._known = frozenset(self.vocabulary)
+        self._known_stems = frozenset(stem(w) for w in self.vocabulary)
+
+    def knows(self, word: str) -> bool:
+        return word in self._known or stem(word) in self._known_stems
+
+    def repair(self, question: str) -> QueryTerms:
+        """Map words the corpus never uses to the closest corpus word, if one is close.
+
+        Cyrillic words are first spelled in Latin letters, so a name typed in Russian can
+        meet its English spelling.
+        """
+        repaired: dict[str, str] = {}
+        result: list[str] = []
+        for word in content_words(question):
+            candidate = word
+            transliterated = not self.knows(word) and bool(_CYRILLIC.search(word))
+            if transliterated:
+                candidate = word.translate(_TRANSLIT)
+            if not self.knows(candidate) and len(candidate) >= _MIN_REPAIR_LENGTH:
+                match = process.extractOne(
+                    candidate,
+                    self.vocabulary,
+                    scorer=Levenshtein.distance,
+                    score_cutoff=_max_edits(candidate, transliterated),
+                )
+                if match is not None:
+                    candidate = match[0]
+            if candidate != word and self.knows(candidate):
+                repaired[word] = candidate
+                result.append(candidate)
+            else:
+                result.append(word)
+        return QueryTerms(tuple(result), repaired)
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every unit for these terms (zeros when no term is known)."""
+        known = [t for t in terms if t in self._bm25.vocab_dict and t]
+        if not known:
+            return np.zeros(self._size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

@@ -1,0 +1,180 @@
+"""Hybrid retrieval: dense similarity of the scoring units fused with lexical evidence.
+
+Every sentence of a candidate passage is scored as
+
+    dense    = best cosine of the question with the sentence alone, the sentence in its
+               context, or its whole passage (see passages.py)
+    coverage = idf-weighted share of the question's content words found in the sentence
+               (full weight) or in its passage and context (half weight)
+    bm25     = BM25 score of its passage (bm25s), relative to the best passage
+
+    score    = dense + COVERAGE_WEIGHT * coverage + BM25_WEIGHT * bm25
+
+A passage scores as its best sentence, which is the answer sentence. The dense cosine
+carries meaning and paraphrase; coverage and BM25 lift the passages holding the question's
+rare words (names, numbers, keywords) that a small embedding model blurs. The weights
+were chosen on the dev set and a second, separate question set (tests/data/extra.jsonl).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import faiss
+import numpy as np
+
+from .embedding import Embedder
+from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
+from .passages import Passage, Unit, UnitKind
+
+COVERAGE_WEIGHT = 0.5
+BM25_WEIGHT = 0.2
+CONTEXT_SHARE = 0.5  # what a word found only in the context counts, against one in the sentence
+# Passages scored in full per question: the best this many by dense and by BM25 evidence.
+CANDIDATES = 50
+# Units the dense search returns per question form; every unit of a small corpus.
+DENSE_NEIGHBOURS = 1024
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float  # fused score, used for ranking
+    dense: float  # best cosine of the answer sentence's units
+    coverage: float  # share of the question's content words the answer sentence covers
+    answer_sentence: int  # index into passage.sentences
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    terms: QueryTerms
+    hits: list[Hit]
+    unknown_share: float  # share of the question's content words the corpus never uses
+    unknown_names: float  # share of the question's capitalised words (names) the corpus never uses
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    passage: int
+    number: int
+    own_unit: int
+    context_unit: int
+    own_stems: frozenset[str]
+    context_stems: frozenset[str]  # heading, previous sentence and the rest of the passage
+
+
+class Retriever:
+    def __init__(self, passages: list[Passage], units: list[Unit], vectors: faiss.Index, embedder: Embedder) -> None:
+        self.passages = passages
+        self._vectors = vectors
+        self.embedder = embedder
+        self.lexical = LexicalIndex([f"{p.context} {p.text}" for p in passages])
+        self._sentences, self._passage_unit = _sentence_table(passages, units)
+        self._sentences_of: list[list[int]] = [[] for _ in passages]
+        for number, sentence in enumerate(self._sentences):
+            self._sentences_of[sentence.passage].append(number)
+        self._unit_passage = np.array([u.passage for u in units], dtype=np.int64)
+        document_frequency: dict[str, int] = {}
+        for passage in passages:
+            for term in {stem(w) for w in content_words(f"{passage.context} {passage.text}")}:
+                document_frequency[term] = document_frequency.get(term, 0) + 1
+        self._document_frequency = document_frequency
+
+    def search(self, question: str, k: int) -> Retrieval:
+        terms = self.lexical.repair(question)
+        dense = self._dense_scores(_question_forms(question, terms))
+        bm25 = self.lexical.scores(terms.terms)
+        if bm25.max(initial=0.0) > 0:
+            bm25 = bm25 / bm25.max()
+        query_idf = {t: self._idf(t) for t in terms.terms}
+
+        scored: list[tuple[float, Hit]] = []
+        for p in self._candidates(dense, bm25):
+            best: Hit | None = None
+            for s in self._sentences_of[p]:
+                sentence = self._sentences[s]
+                similarity = max(dense[sentence.own_unit], dense[sentence.context_unit], dense[self._passage_unit[p]])
+                coverage = _coverage(query_idf, sentence)
+                score = float(similarity + COVERAGE_WEIGHT * coverage + BM25_WEIGHT * bm25[p])
+                if best is None or score > best.score:
+                    best = Hit(self.passages[p], score, float(similarity), coverage, sentence.number)
+            if best is not None:
+                scored.append((best.score, best))
+        scored.sort(key=lambda pair: -pair[0])
+        known = sum(1 for w in terms.words if self.lexical.knows(w))
+        unknown_share = 1.0 - known / len(terms.words) if terms.words else 1.0
+        names = _names(question)
+        unknown_names = sum(1 for n in names if not self.lexical.knows(terms.repaired.get(n, n))) / len(names) if names else 0.0
+        return Retrieval(terms, [hit for _, hit in scored[:k]], unknown_share, unknown_names)
+
+    def _idf(self, term: str) -> float:
+        """BM25's idf over passages; a word the corpus never uses weighs most."""
+        n, df = len(self.passages), self._document_frequency.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def _dense_scores(self, questions: list[str]) -> np.ndarray:
+        """Best cosine of each unit against any form of the question; -1 for units not reached."""
+        vectors = self.embedder.embed(questions)
+        similarities, ids = self._vectors.search(vectors, min(DENSE_NEIGHBOURS, self._vectors.ntotal))
+        scores = np.full(self._vectors.ntotal, -1.0, dtype=np.float32)
+        for row_scores, row_ids in zip(similarities, ids):
+            found = row_ids >= 0
+            np.maximum.at(scores, row_ids[found], row_scores[found])
+        return scores
+
+    def _candidates(self, dense: np.ndarray, bm25: np.ndarray) -> list[int]:
+        passage_dense = np.full(len(self.passages), -1.0, dtype=np.float32)
+        np.maximum.at(passage_dense, self._unit_passage, dense)
+        by_dense = np.argsort(-passage_dense, kind="stable")[:CANDIDATES]
+        by_bm25 = [p for p in np.argsort(-bm25, kind="stable")[:CANDIDATES] if bm25[p] > 0]
+        return sorted({int(p) for p in by_dense} | {int(p) for p in by_bm25})
+
+
+def _coverage(query_idf: dict[str, float], sentence: _Sentence) -> float:
+    total = sum(query_idf.values())
+    if total <= 0:
+        return 0.0
+    found = sum(
+        idf if term in sentence.own_stems else CONTEXT_SHARE * idf if term in sentence.context_stems else 0.0
+        for term, idf in query_idf.items()
+    )
+    return found / total
+
+
+def _sentence_table(passages: list[Passage], units: list[Unit]) -> tuple[list[_Sentence], list[int]]:
+    """Index the units by sentence: which units stand for it and which words surround it."""
+    passage_unit = [0] * len(passages)
+    own: dict[tuple[int, int], int] = {}
+    in_context: dict[tuple[int, int], int] = {}
+    for number, unit in enumerate(units):
+        if unit.kind is UnitKind.PASSAGE:
+            passage_unit[unit.passage] = number
+        elif unit.kind is UnitKind.SENTENCE:
+            own[(unit.passage, unit.sentence)] = number
+        else:
+            in_context[(unit.passage, unit.sentence)] = number
+    sentences = []
+    for key in sorted(own):
+        own_stems = frozenset(stem(w) for w in content_words(units[own[key]].text))
+        around = f"{units[in_context[key]].text} {units[passage_unit[key[0]]].text}"
+        context_stems = frozenset(stem(w) for w in content_words(around)) - own_stems
+        sentences.append(_Sentence(key[0], key[1], own[key], in_context[key], own_stems, context_stems))
+    return sentences, passage_unit
+
+
+def _names(question: str) -> list[str]:
+    """Capitalised words after the first, lower-cased: the names a question asks about."""
+    tokens = re.findall(r"\w+", question)
+    return [t.lower() for t in tokens[1:] if t[:1].isupper() and t.lower() not in STOPWORDS]
+
+
+def _question_forms(question: str, terms: QueryTerms) -> list[str]:
+    """The question, and if any word was repaired, the question with the repairs applied."""
+    if not terms.repaired:
+        return [question]
+    repaired = question
+    for wrong, right in terms.repaired.items():
+        repaired = re.sub(rf"(?i)\b{re.escape(wrong)}\b", right, repaired)
+    return [question, repaired]

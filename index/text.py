@@ -1,0 +1,66 @@
+"""Text primitives shared by the corpus reader, the chunker, retrieval and evaluation.
+
+All of them are script-agnostic: they work on Unicode word characters, so Cyrillic (the
+article quotes Russian) and other scripts pass through untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"})
+_SPACE_RUN = re.compile(r"\s+")
+# Control and format characters (zero-width spaces, bidi marks) carry no meaning for search.
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# A sentence end glued to the next sentence, as scraped text often has: "Twitter.He",
+# "вами.”As". Requires a lower-case letter or a digit before the stop so that "U.S." and
+# decimals stay intact.
+_GLUED_STOP = re.compile(r"(?<=[a-zа-яё0-9)])([.!?…]+[\"”»']?)(?=[A-ZА-ЯЁ])")
+_GLUED_QUOTE = re.compile(r"([.!?…][\"”»])(?=\w)")
+
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "ltd", "co", "jr", "sr", "no", "e.g", "i.e"}
+_SENTENCE_END = re.compile(r"([.!?…]+[\"”»')\]]*)\s+(?=[\"“«(\[]?[A-ZА-ЯЁ0-9@#$])")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def clean_text(text: str) -> str:
+    """Repair what scraping breaks: odd spaces, invisible characters, glued sentences."""
+    text = unicodedata.normalize("NFKC", text)  # NFKC also turns NBSP into a plain space
+    text = _INVISIBLE.sub("", text)
+    text = _GLUED_QUOTE.sub(r"\1 ", text)
+    text = _GLUED_STOP.sub(r"\1 ", text)
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
+def normalize_for_match(text: str) -> str:
+    """The comparison form of the eval README: NFKC, lower case, straight quotes, one space."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
+    return _SPACE_RUN.sub(" ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split cleaned prose into sentences; a stop after a known abbreviation does not split."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = text[start : match.start()].rsplit(None, 1)
+        last_word = before[-1].lower().rstrip(".") if before else ""
+        if match.group(1) == "." and (last_word in _ABBREVIATIONS or len(last_word) == 1):
+            continue
+        sentences.append(text[start : match.end(1)].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens in any script, split at hyphens and apostrophes.
+
+    One-letter tokens are dropped ("Musk's" gives "musk"), digits are kept ("5", "000").
+    """
+    tokens = _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+    return [t for t in tokens if len(t) > 1 or t.isdigit()]

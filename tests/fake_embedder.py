@@ -1,0 +1,38 @@
+"""A model-free Embedder for tests that must not load sentence-transformers.
+
+Hashes word stems into a fixed number of buckets: similar wording gives similar vectors,
+which is all the storage, build and CLI tests need.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.lexical import analyze
+
+
+class HashingEmbedder:
+    def __init__(self, name: str = "test/hashing", dimension: int = 64) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.calls = 0
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        self.calls += 1
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term in analyze(text) or ["<empty>"]:
+                bucket = int.from_bytes(hashlib.blake2b(term.encode(), digest_size=4).digest(), "little")
+                vectors[row, bucket % self.dimension] += 1.0
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors
+
+
+class BrokenEmbedder(HashingEmbedder):
+    """Fails half-way through a build, as a crash or an out-of-memory would."""
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        raise RuntimeError("embedding failed mid-build")

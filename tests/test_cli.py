@@ -1,0 +1,115 @@
+"""`python -m index` in-process (and once as a real process), with the real packaged model."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.cli import main
+
+pytestmark = pytest.mark.model
+REPO = Path(__file__).resolve().parent.parent
+DEV_SET = REPO.parent / "shared" / "eval" / "dev.jsonl"
+TWEET = "would you like to join me for a conversation on Clubhouse"
+
+
+@pytest.fixture(scope="module")
+def built_index(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("cli") / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(tmp_path_factory.getbasetemp())
+        mp.setenv("CORPUS_DIR", str(REPO / "corpus"))
+        mp.setenv("INDEX_DIR", str(index_dir))
+        assert main(["build"]) == 0
+    return index_dir
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path, built_index):
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    monkeypatch.setenv("CORPUS_DIR", str(REPO / "corpus"))
+    monkeypatch.setenv("INDEX_DIR", str(built_index))
+    return monkeypatch
+
+
+def test_build_prints_a_summary(env, tmp_path, capsys):
+    env.setenv("INDEX_DIR", str(tmp_path / "fresh"))
+    assert main(["build"]) == 0
+    out = capsys.readouterr().out
+    assert "1 article(s), 6 passages" in out and "all-MiniLM-L6-v2" in out
+
+
+def test_build_if_missing_skips_a_usable_index(env, capsys):
+    assert main(["build", "--if-missing"]) == 0
+    assert "not rebuilt" in capsys.readouterr().out
+
+
+def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("What did Musk tweet to Putin?\n\nWho wrote Hamlet?\n"))
+    assert main(["ask", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    first, second = (json.loads(line) for line in lines)
+    assert set(first) == {"question", "answered", "passages"}
+    assert first["answered"] is True and TWEET in first["passages"][0]["text"]
+    assert set(first["passages"][0]) == {"text", "score", "article", "position"}
+    assert second["answered"] is False and len(second["passages"]) == 3
+
+
+def test_ask_top_k_and_plain_output(env, capsys):
+    assert main(["ask", "--top", "1", "Who", "is", "the", "CEO", "of", "Robinhood?"]) == 0
+    out = capsys.readouterr().out
+    assert "Vlad Tenev" in out and " 2. " not in out
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason="shared eval set not beside the repo")
+def test_eval_reports_engine_and_baseline(env, capsys):
+    assert main(["eval", str(DEV_SET), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["engine"]) >= {"hit_at_1", "hit_at_3", "mrr", "false_abstain", "unanswerable_refused"}
+    assert report["engine"]["hit_at_1"] > report["baseline"]["hit_at_1"]
+
+
+def test_eval_floor_fails_the_run(env, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"question": "Who wrote Hamlet?", "answers": ["shakespeare"]}) + "\n")
+    assert main(["eval", str(questions), "--floor", "hit_at_1=0.5"]) == 1
+    assert "below floor" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("INDEX_DIR", "does-not-exist", "no index in does-not-exist; run: python -m index build"),
+        ("EMBEDDING_MODEL", "another/model", "built with model"),
+    ],
+)
+def test_unusable_index_is_one_line_and_exit_1(env, capsys, setting, value, message):
+    env.setenv(setting, value)
+    assert main(["ask", "anything"]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_invalid_setting_is_named(env, capsys):
+    env.setenv("TOP_K", "-3")
+    assert main(["ask", "anything"]) == 2
+    assert "TOP_K" in capsys.readouterr().err
+
+
+def test_corrupted_index_as_a_real_process_has_no_traceback(built_index, tmp_path):
+    damaged = tmp_path / "index"
+    shutil.copytree(built_index, damaged)
+    (damaged / "vectors.faiss").write_bytes(b"not a faiss index")
+    result = subprocess.run(
+        [sys.executable, "-m", "index", "ask", "--json"],
+        input="What did Musk tweet to Putin?\n", capture_output=True, text=True, cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "INDEX_DIR": str(damaged), "CORPUS_DIR": str(REPO / "corpus"), "HOME": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: index in") and "Traceback" not in result.stderr
+    assert result.stdout == ""

@@ -1,0 +1,76 @@
+"""Retrieval with the real model: the right passage, the answer sentence, abstention, several articles."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import Engine, IndexSettings, build_index, load_embedder
+from index.settings import DEFAULT_MODEL
+
+pytestmark = pytest.mark.model
+REPO = Path(__file__).resolve().parent.parent
+SECOND_ARTICLE = Path(__file__).resolve().parent / "data" / "second_article"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    """The repo's article plus a second, unrelated one, so questions must find their article."""
+    root = tmp_path_factory.mktemp("quality")
+    corpus = root / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    for article in SECOND_ARTICLE.iterdir():
+        shutil.copy(article, corpus)
+    embedder = load_embedder(DEFAULT_MODEL)
+    build_index(corpus, root / "index", embedder)
+    return Engine.load(IndexSettings(_env_file=None, corpus_dir=corpus, index_dir=root / "index"), embedder)
+
+
+def test_the_tweet_question_finds_the_tweet_and_its_sentence(engine):
+    answer = engine.ask("What did Musk tweet to Putin?")
+    best = answer.hits[0]
+    assert answer.answered
+    assert "would you like to join me for a conversation on Clubhouse" in best.passage.text
+    assert best.passage.sentences[best.answer_sentence].startswith("His tweet read")
+    assert (best.passage.position, best.passage.article_passages) == (2, 6)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("robinhood", "Vlad Tenev"),
+        ("who is the ceo of robinhod", "Vlad Tenev"),
+        ("how many dowloads does clubhouse have", "5 million downloads"),
+        ("Where is Clubhouse based?", "San Francisco-based"),
+    ],
+)
+def test_keywords_and_typos_find_their_sentence(engine, question, expected):
+    best = engine.ask(question).hits[0]
+    assert expected in best.passage.sentences[best.answer_sentence]
+
+
+@pytest.mark.parametrize("question", ["Who wrote Hamlet?", "What's the weather in London today?", "qwertyuiop", "Какая погода в Москве?"])
+def test_off_topic_questions_are_refused(engine, question):
+    answer = engine.ask(question)
+    assert not answer.answered and len(answer.hits) == 3
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "expected"),
+    [
+        ("How much does an annual membership cost?", "Riverside Launches Its First Electric Bike-Share Scheme", "£90"),
+        ("Which company operates the bikes?", "Riverside Launches Its First Electric Bike-Share Scheme", "GreenWheel"),
+        ("How many downloads does Clubhouse have?", "Why Is Everyone Talking About Conversation Between Elon Musk And Vladimir Putin?", "5 million"),
+    ],
+)
+def test_questions_go_to_the_right_article_and_name_it(engine, question, article, expected):
+    answer = engine.ask(question)
+    assert answer.answered
+    assert answer.hits[0].passage.article_title == article
+    assert expected in answer.hits[0].passage.text
+
+
+def test_questions_in_russian_do_not_break_anything(engine):
+    answer = engine.ask("Что Маск написал Путину?")
+    assert len(answer.hits) == 3
+    assert all(isinstance(h.score, float) for h in answer.hits)

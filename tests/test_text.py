@@ -1,0 +1,28 @@
+from index.text import clean_text, normalize_for_match, split_sentences, words
+
+
+def test_clean_text_repairs_scraping_damage():
+    assert clean_text("on Twitter.He talked") == "on Twitter. He talked"
+    assert clean_text("с вами.”As per Google") == "с вами.” As per Google"
+    assert clean_text("a\u00a0b\u200b c  \n d") == "a b c d"
+
+
+def test_clean_text_keeps_abbreviations_and_numbers():
+    assert clean_text("the U.S. market grew 1.5 times") == "the U.S. market grew 1.5 times"
+
+
+def test_split_sentences_keeps_quotes_with_their_sentence():
+    text = "His tweet read, “Hello?” Then he left. Mr. Smith stayed."
+    assert split_sentences(text) == ["His tweet read, “Hello?”", "Then he left.", "Mr. Smith stayed."]
+
+
+def test_split_sentences_of_cyrillic():
+    assert split_sentences("Привет, мир. Как дела? Хорошо.") == ["Привет, мир.", "Как дела?", "Хорошо."]
+
+
+def test_normalize_for_match_follows_the_eval_readme():
+    assert normalize_for_match("“Would  You”\u00a0Like") == '"would you" like'
+
+
+def test_words_splits_any_script_and_drops_single_letters():
+    assert words("Musk’s San Francisco-based былобы 5,000") == ["musk", "san", "francisco", "based", "былобы", "5", "000"]
