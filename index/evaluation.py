@@ -28,6 +28,7 @@ class Outcome:
     answered: bool
     passages: tuple[str, ...]
     confidence: float = 0.0
+    answer_sentence: str | None = None  # the sentence of the first passage shown in bold
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Metrics:
     mrr: float
     false_abstain: float  # share of answerable questions refused
     unanswerable_refused: float  # share of unanswerable questions refused
+    sentence_hit: float | None  # share of answerable questions whose bold sentence holds the answer
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -88,6 +90,10 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> Metrics:
         mrr=sum(1 / r for r in ranks if r is not None) / n,
         false_abstain=sum(1 for _, o in answerable if not o.answered) / n,
         unanswerable_refused=(sum(1 for o in unanswerable if not o.answered) / len(unanswerable)) if unanswerable else 1.0,
+        sentence_hit=(
+            sum(1 for q, o in answerable if first_hit_rank(q, [o.answer_sentence or ""]) == 1) / n
+            if all(o.answer_sentence is not None for _, o in answerable) else None
+        ),
     )
 
 
@@ -101,6 +107,7 @@ METRIC_LABELS = {
     "mrr": "MRR",
     "false_abstain": "false abstain",
     "unanswerable_refused": "unanswerable refused",
+    "sentence_hit": "bold sentence hit",
 }
 
 
@@ -115,7 +122,9 @@ def evaluate_with_baseline(settings, path: Path) -> dict:
 
     def ask(question: str) -> Outcome:
         answer = engine.ask(question, k)
-        return Outcome(answer.answered, tuple(h.passage.text for h in answer.hits), answer.confidence)
+        best = answer.hits[0] if answer.hits else None
+        sentence = best.passage.sentences[best.answer_sentence] if best else ""
+        return Outcome(answer.answered, tuple(h.passage.text for h in answer.hits), answer.confidence, sentence)
 
     baseline = NaiveBaseline(Path(settings.corpus_dir), engine.embedder, top_k=k)
     return {
@@ -130,5 +139,6 @@ def format_table(report: dict) -> str:
     rows = [f"{report['file']}: {report['questions']} questions ({report['engine']['answerable']} answerable)",
             f"{'metric':<22}{'engine':>10}{'naive baseline':>16}"]
     for key, label in METRIC_LABELS.items():
-        rows.append(f"{label:<22}{report['engine'][key]:>10.3f}{report['baseline'][key]:>16.3f}")
+        cells = [report[method][key] for method in ("engine", "baseline")]
+        rows.append(f"{label:<22}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}" for c, w in zip(cells, (10, 16))))
     return "\n".join(rows)

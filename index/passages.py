@@ -7,7 +7,9 @@ one matching sentence is drowned in a long paragraph. Each passage has several u
 - the whole passage under its section heading (or the article title), for broad questions;
 - each sentence alone, so a short precise question meets its sentence;
 - each sentence in context: the heading and the sentence before it, even across a
-  paragraph break, so "His tweet read, ..." inherits who "his" is from the text above.
+  paragraph break, so "His tweet read, ..." inherits who "his" is from the text above;
+  a sentence quoting another script also says which ("in Russian language"), so a question
+  about the Russian tweet can meet a sentence that only shows Cyrillic.
 
 Retrieval scores sentences from these units and a passage as its best sentence, which is
 then the answer sentence shown in bold.
@@ -15,6 +17,7 @@ then the answer sentence shown in bold.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -22,7 +25,7 @@ from .corpus import Article
 from .text import split_sentences
 
 # Bump when passages or units change, so an index built by another chunker is refused.
-CHUNKER_VERSION = "4"
+CHUNKER_VERSION = "5"
 MAX_PASSAGE_WORDS = 160
 
 
@@ -81,13 +84,38 @@ def make_units(passages: list[Passage]) -> list[Unit]:
     for index, passage in enumerate(passages):
         if passage.article_id != previous_article:
             previous, previous_article = None, passage.article_id
-        units.append(Unit(UnitKind.PASSAGE, index, None, f"{passage.context}. {passage.text}"))
+        units.append(Unit(UnitKind.PASSAGE, index, None, f"{passage.context}. {passage.text}{_language_note(passage.text)}"))
         for number, sentence in enumerate(passage.sentences):
             units.append(Unit(UnitKind.SENTENCE, index, number, sentence))
             context = f"{passage.context}. {previous}" if previous else passage.context
-            units.append(Unit(UnitKind.SENTENCE_IN_CONTEXT, index, number, f"{context} {sentence}"))
+            units.append(Unit(UnitKind.SENTENCE_IN_CONTEXT, index, number, f"{context} {sentence}{_language_note(sentence)}"))
             previous = sentence
     return units
+
+
+# The language a run of letters most likely is, named by the first word of its Unicode
+# character names. A guess (Cyrillic is also Ukrainian, Serbian...), but it only adds a
+# word to the sentence's context, never changes what the user is shown.
+_SCRIPT_LANGUAGES = {
+    "CYRILLIC": "Russian", "GREEK": "Greek", "ARABIC": "Arabic", "HEBREW": "Hebrew", "CJK": "Chinese",
+    "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Korean", "DEVANAGARI": "Hindi", "THAI": "Thai",
+}
+_MIN_SCRIPT_LETTERS = 3
+
+
+def quoted_languages(sentence: str) -> list[str]:
+    """Languages of the non-Latin scripts a sentence contains (at least a few letters of each)."""
+    counts: dict[str, int] = {}
+    for char in sentence:
+        if char.isalpha() and not char.isascii():
+            language = _SCRIPT_LANGUAGES.get(unicodedata.name(char, "").split(" ")[0])
+            if language:
+                counts[language] = counts.get(language, 0) + 1
+    return [language for language, count in counts.items() if count >= _MIN_SCRIPT_LETTERS]
+
+
+def _language_note(text: str) -> str:
+    return "".join(f" (in {language} language)" for language in quoted_languages(text))
 
 
 def _windows(sentences: list[str]) -> list[tuple[str, ...]]:

@@ -1,19 +1,24 @@
 """Hybrid retrieval: dense similarity of the scoring units fused with lexical evidence.
 
-Every sentence of a candidate passage is scored as
+Candidates are the passages nearest by dense similarity (FAISS) and the best by BM25
+(bm25s), so a passage holding the question's rare words is scored even when the
+embedding misses it. Every sentence of a candidate passage is then scored as
 
     dense    = best cosine of the question with the sentence alone, the sentence in its
                context, or its whole passage (see passages.py)
-    coverage = idf-weighted share of the question's content words found in the sentence
-               (full weight) or in its passage and context (half weight)
-    bm25     = BM25 score of its passage (bm25s), relative to the best passage
+    coverage = idf-weighted share of the question's content words (after typo repair)
+               found in the sentence, or at CONTEXT_SHARE weight in its passage/context
+    type     = ANSWER_TYPE_BONUS if the sentence holds the kind of answer the question
+               asks for (a name for "who", a number for "how many"; answer_types.py)
 
-    score    = dense + COVERAGE_WEIGHT * coverage + BM25_WEIGHT * bm25
+    score    = dense + COVERAGE_WEIGHT * coverage + type
 
 A passage scores as its best sentence, which is the answer sentence. The dense cosine
-carries meaning and paraphrase; coverage and BM25 lift the passages holding the question's
-rare words (names, numbers, keywords) that a small embedding model blurs. The weights
-were chosen on the dev set and a second, separate question set (tests/data/extra.jsonl).
+carries meaning and paraphrase; coverage lifts the sentences holding the question's rare
+words (names, numbers, keywords) that a small embedding model blurs. The weights sit in
+the middle of the plateau found by `benchmarks/tune_retrieval.py` on the dev set and a
+second question set (tests/data/extra.jsonl); adding BM25's own score to the sum only
+lowered both, so BM25 chooses candidates and coverage does the lexical scoring.
 """
 
 from __future__ import annotations
@@ -25,13 +30,17 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
+from .answer_types import AnswerType, carries_answer_type, expected_answer_type
 from .embedding import Embedder
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
 from .passages import Passage, Unit, UnitKind
 
-COVERAGE_WEIGHT = 0.5
-BM25_WEIGHT = 0.2
-CONTEXT_SHARE = 0.5  # what a word found only in the context counts, against one in the sentence
+COVERAGE_WEIGHT = 0.6
+CONTEXT_SHARE = 0.6  # what a word found only in the context counts, against one in the sentence
+ANSWER_TYPE_BONUS = 0.15
+# Inside a passage the topic words are everywhere; the answer sentence is told apart by the
+# question's rarer words, so own coverage weighs more there than in ranking passages.
+ANSWER_COVERAGE_WEIGHT = 1.0
 # Passages scored in full per question: the best this many by dense and by BM25 evidence.
 CANDIDATES = 50
 # Units the dense search returns per question form; every unit of a small corpus.
@@ -70,15 +79,17 @@ class Retriever:
         self.passages = passages
         self._vectors = vectors
         self.embedder = embedder
-        self.lexical = LexicalIndex([f"{p.context} {p.text}" for p in passages])
         self._sentences, self._passage_unit = _sentence_table(passages, units)
         self._sentences_of: list[list[int]] = [[] for _ in passages]
         for number, sentence in enumerate(self._sentences):
             self._sentences_of[sentence.passage].append(number)
         self._unit_passage = np.array([u.passage for u in units], dtype=np.int64)
+        # Lexical documents are the passage units: heading, text and notes on quoted scripts.
+        documents = [units[u].text for u in self._passage_unit]
+        self.lexical = LexicalIndex(documents)
         document_frequency: dict[str, int] = {}
-        for passage in passages:
-            for term in {stem(w) for w in content_words(f"{passage.context} {passage.text}")}:
+        for document in documents:
+            for term in {stem(w) for w in content_words(document)}:
                 document_frequency[term] = document_frequency.get(term, 0) + 1
         self._document_frequency = document_frequency
 
@@ -86,28 +97,37 @@ class Retriever:
         terms = self.lexical.repair(question)
         dense = self._dense_scores(_question_forms(question, terms))
         bm25 = self.lexical.scores(terms.terms)
-        if bm25.max(initial=0.0) > 0:
-            bm25 = bm25 / bm25.max()
         query_idf = {t: self._idf(t) for t in terms.terms}
 
-        scored: list[tuple[float, Hit]] = []
-        for p in self._candidates(dense, bm25):
-            best: Hit | None = None
-            for s in self._sentences_of[p]:
-                sentence = self._sentences[s]
-                similarity = max(dense[sentence.own_unit], dense[sentence.context_unit], dense[self._passage_unit[p]])
-                coverage = _coverage(query_idf, sentence)
-                score = float(similarity + COVERAGE_WEIGHT * coverage + BM25_WEIGHT * bm25[p])
-                if best is None or score > best.score:
-                    best = Hit(self.passages[p], score, float(similarity), coverage, sentence.number)
-            if best is not None:
-                scored.append((best.score, best))
-        scored.sort(key=lambda pair: -pair[0])
+        question_type = expected_answer_type(question)
+        hits = [self._score_passage(p, question, dense, query_idf, question_type) for p in self._candidates(dense, bm25)]
+        hits.sort(key=lambda hit: -hit.score)
         known = sum(1 for w in terms.words if self.lexical.knows(w))
         unknown_share = 1.0 - known / len(terms.words) if terms.words else 1.0
         names = _names(question)
         unknown_names = sum(1 for n in names if not self.lexical.knows(terms.repaired.get(n, n))) / len(names) if names else 0.0
-        return Retrieval(terms, [hit for _, hit in scored[:k]], unknown_share, unknown_names)
+        return Retrieval(terms, hits[:k], unknown_share, unknown_names)
+
+    def _score_passage(
+        self, p: int, question: str, dense: np.ndarray, query_idf: dict[str, float], question_type: AnswerType | None
+    ) -> Hit:
+        """The passage scores as its best sentence in context; the answer sentence is the
+        one best on its own evidence, since context is shared by its neighbours."""
+        best_score, best_similarity, best_coverage = -math.inf, 0.0, 0.0
+        answer, answer_score = 0, -math.inf
+        for s in self._sentences_of[p]:
+            sentence = self._sentences[s]
+            typed = ANSWER_TYPE_BONUS if question_type and carries_answer_type(
+                self.passages[p].sentences[sentence.number], question_type, question) else 0.0
+            similarity = max(dense[sentence.own_unit], dense[sentence.context_unit], dense[self._passage_unit[p]])
+            coverage = _coverage(query_idf, sentence)
+            score = float(similarity + COVERAGE_WEIGHT * coverage + typed)
+            if score > best_score:
+                best_score, best_similarity, best_coverage = score, float(similarity), coverage
+            own_score = dense[sentence.own_unit] + ANSWER_COVERAGE_WEIGHT * _coverage(query_idf, sentence, own_only=True) + typed
+            if own_score > answer_score:
+                answer, answer_score = sentence.number, own_score
+        return Hit(self.passages[p], best_score, best_similarity, best_coverage, answer)
 
     def _idf(self, term: str) -> float:
         """BM25's idf over passages; a word the corpus never uses weighs most."""
@@ -132,12 +152,13 @@ class Retriever:
         return sorted({int(p) for p in by_dense} | {int(p) for p in by_bm25})
 
 
-def _coverage(query_idf: dict[str, float], sentence: _Sentence) -> float:
+def _coverage(query_idf: dict[str, float], sentence: _Sentence, own_only: bool = False) -> float:
     total = sum(query_idf.values())
     if total <= 0:
         return 0.0
+    context_share = 0.0 if own_only else CONTEXT_SHARE
     found = sum(
-        idf if term in sentence.own_stems else CONTEXT_SHARE * idf if term in sentence.context_stems else 0.0
+        idf if term in sentence.own_stems else context_share * idf if term in sentence.context_stems else 0.0
         for term, idf in query_idf.items()
     )
     return found / total

@@ -31,6 +31,6 @@ class IndexSettings(BaseSettings):
     )
     # Chosen by `python -m index calibrate` on the dev set (see README, "Abstention").
     answer_threshold: float = Field(
-        0.475, ge=-1.0, le=2.0, description="Minimum confidence to answer instead of abstaining."
+        0.482, ge=-1.0, le=2.0, description="Minimum confidence to answer instead of abstaining."
     )
     top_k: int = Field(3, ge=1, le=20, description="Passages returned per question.")

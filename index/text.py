@@ -23,6 +23,7 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "lt
 _SENTENCE_END = re.compile(r"([.!?…]+[\"”»')\]]*)\s+(?=[\"“«(\[]?[A-ZА-ЯЁ0-9@#$])")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_COMPOUND_PART = re.compile(r"_+|(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
 
 
 def clean_text(text: str) -> str:
@@ -61,6 +62,13 @@ def words(text: str) -> list[str]:
     """Lower-cased word tokens in any script, split at hyphens and apostrophes.
 
     One-letter tokens are dropped ("Musk's" gives "musk"), digits are kept ("5", "000").
+    Handles and hashtags also give their parts ("@KremlinRussia_E": kremlinrussia_e,
+    kremlin, russia), so a question can name what they are made of.
     """
-    tokens = _WORD.findall(unicodedata.normalize("NFKC", text).lower())
-    return [t for t in tokens if len(t) > 1 or t.isdigit()]
+    tokens: list[str] = []
+    for token in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        tokens.append(token)
+        parts = _COMPOUND_PART.split(token)
+        if len(parts) > 1:
+            tokens.extend(parts)
+    return [t.lower() for t in tokens if len(t) > 1 or t.isdigit()]

@@ -33,3 +33,9 @@ def test_every_sentence_has_its_own_and_context_unit_and_every_passage_one_whole
     kinds = [(u.kind, u.passage, u.sentence) for u in make_units(passages)]
     assert kinds.count((UnitKind.PASSAGE, 0, None)) == 1
     assert (UnitKind.SENTENCE, 0, 1) in kinds and (UnitKind.SENTENCE_IN_CONTEXT, 1, 0) in kinds
+
+
+def test_a_sentence_in_another_script_says_which_language_in_its_context():
+    passages = make_passages([_article("He wrote: “было бы честью.” It means honour.")])
+    context = [u.text for u in make_units(passages) if u.kind is UnitKind.SENTENCE_IN_CONTEXT]
+    assert context[0].endswith("(in Russian language)") and not context[1].endswith("language)")

@@ -26,3 +26,7 @@ def test_normalize_for_match_follows_the_eval_readme():
 
 def test_words_splits_any_script_and_drops_single_letters():
     assert words("Musk’s San Francisco-based былобы 5,000") == ["musk", "san", "francisco", "based", "былобы", "5", "000"]
+
+
+def test_words_of_handles_include_their_parts():
+    assert words("@KremlinRussia_E #SpaceTravel") == ["kremlinrussia_e", "kremlin", "russia", "spacetravel", "space", "travel"]
