@@ -1,0 +1,1 @@
+"""The Telegram transport: handlers, rendering and wiring around the `index` engine."""

@@ -1,0 +1,55 @@
+"""`python -m bot`: build the settings, configure logging, load the engine, run the bot.
+
+Exit status: 0 after a clean stop, 1 when the index or model cannot be loaded, 2 when the
+settings are invalid or no token is set and there is no terminal to chat in instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from index import EngineError, Engine, SentenceTransformerEmbedder
+from index.store import read_manifest
+
+from .app import build_application, run
+from .local_chat import NO_TOKEN_HELP, chat_in_terminal
+from .logs import configure_logging
+from .settings import BotSettings, describe_error
+
+log = logging.getLogger("bot")
+
+
+def main() -> int:
+    try:
+        settings = BotSettings()
+    except ValidationError as exc:
+        print(f"bot: {describe_error(exc)}", file=sys.stderr)
+        return 2
+    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret_token) if s]
+    configure_logging(settings.log_level, secrets)
+    if settings.telegram_bot_token is None and not sys.stdin.isatty():
+        print(f"bot: {NO_TOKEN_HELP}", file=sys.stderr)
+        return 2
+    try:
+        read_manifest(Path(settings.index_dir))  # fail fast, before the model takes seconds to load
+        embedder = SentenceTransformerEmbedder(settings.embedding_model)
+        engine = Engine.load(settings, embedder)
+    except EngineError as exc:
+        print(f"bot: {exc}", file=sys.stderr)
+        return 1
+    manifest = engine.manifest
+    log.info("index loaded: %d passages from %d article(s)", manifest.passage_count, len(manifest.articles))
+    if settings.telegram_bot_token is None:
+        print(NO_TOKEN_HELP)
+        chat_in_terminal(engine, max_chars=settings.max_question_chars)
+        return 0
+    run(build_application(settings, engine, embedder=embedder), settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Wiring: the PTB `Application` with its handlers, shared services and start-up hook."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlparse
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from index import Embedder, Engine
+
+from . import handlers
+from .keyboards import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
+from .services import BotServices
+from .settings import BotSettings
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("start", "What I know, with example questions"),
+    BotCommand("ask", "Ask a question (also works in groups)"),
+    BotCommand("about", "The indexed articles and the index"),
+    BotCommand("help", "The commands"),
+]
+# New and edited messages; channel posts are not questions.
+MESSAGES = filters.UpdateType.MESSAGES
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def build_application(settings: BotSettings, engine: Engine, *, embedder: Embedder | None = None) -> Application:
+    """The bot, ready to run; `embedder` (the engine's, ideally) is reused by /reindex."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required to run the Telegram bot")
+    root = settings.api_root
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        # Every text the bot sends is HTML built by bot.render, with user input escaped.
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # Questions take a while (model inference); one user's question must not queue the others'.
+        .concurrent_updates(True)
+        .post_init(register_commands)
+        .build()
+    )
+    application.bot_data["engine"] = engine
+    application.bot_data["services"] = BotServices.create(settings, embedder)
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, handlers.enforce_allow_list), group=-1)
+    application.add_handlers(
+        [
+            CommandHandler("start", handlers.start),
+            CommandHandler("help", handlers.help_command),
+            CommandHandler("about", handlers.about),
+            CommandHandler("ask", handlers.ask_command),
+            CommandHandler("reindex", handlers.reindex),
+            MessageHandler(MESSAGES & PRIVATE & filters.TEXT & ~filters.COMMAND, handlers.private_text),
+            MessageHandler(MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, handlers.group_text),
+            MessageHandler(MESSAGES & PRIVATE & filters.COMMAND, handlers.unknown_command),
+            MessageHandler(MESSAGES & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.non_text),
+            CallbackQueryHandler(handlers.example_button, pattern=EXAMPLE_PATTERN),
+            CallbackQueryHandler(handlers.more_button, pattern=MORE_PATTERN),
+            CallbackQueryHandler(handlers.vote_button, pattern=VOTE_PATTERN),
+            InlineQueryHandler(handlers.inline_query),
+        ]
+    )
+    application.add_error_handler(handlers.on_error)
+
+
+async def register_commands(application: Application) -> None:
+    """post_init: show the commands in Telegram's menu."""
+    await application.bot.set_my_commands(COMMANDS)
+    log.info("started as @%s", application.bot.username)
+
+
+def run(application: Application, settings: BotSettings) -> None:
+    """Blocking: polling by default, a webhook when WEBHOOK_URL is set. Pending updates are kept."""
+    if settings.webhook_url is None:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    url = str(settings.webhook_url)
+    secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=urlparse(url).path.lstrip("/"),
+        webhook_url=url,
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )

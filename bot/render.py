@@ -1,0 +1,209 @@
+"""Turning answers and index facts into Telegram HTML: pure functions, no I/O.
+
+Everything that comes from an article or a user goes through `html.escape`, so nothing a
+user types can break the markup. Telegram limits a message to 4096 characters counted in
+UTF-16 units after the markup is removed; passages are cut around the answer sentence to
+stay well under that.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape, unescape
+
+from index import Answer, Hit, Passage
+from index.store import Manifest
+
+MAX_MESSAGE_UNITS = 4096
+# Room for one quoted passage in a reply; the rest is the header and the source line.
+PASSAGE_BUDGET = 3000
+ECHO_BUDGET = 300
+TITLE_BUDGET = 200
+MAX_LISTED_ARTICLES = 25
+MAX_NAMED_ARTICLES = 5
+
+NOT_ALLOWED = "Sorry, this bot is private."
+ASK_HINT = "Send me a question about the article as a text message."
+NON_TEXT_HINT = "I can only read text. Please type your question about the article."
+EMPTY_ASK_HINT = "Write the question after the command, e.g. <code>/ask What did Musk tweet to Putin?</code>"
+UNKNOWN_COMMAND = "I don't know that command. /help lists the ones I do."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong. Please try again."
+EXPIRED = "That answer is too old, sorry: please ask again."
+THANKS_FOR_FEEDBACK = "Thanks for the feedback"
+
+
+def utf16_len(text: str) -> int:
+    """Telegram counts lengths in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-16 units, at a word boundary when one is near, with "…"."""
+    if utf16_len(text) <= limit:
+        return text
+    units, end = 0, 0
+    for end, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit - 1:
+            break
+    cut = text[:end]
+    space = cut.rfind(" ")
+    if space > len(cut) - 20 and space > 0:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def too_long(limit: int) -> str:
+    return f"That question is too long: please keep it under {limit} characters."
+
+
+def rate_limited(seconds: float) -> str:
+    return f"Too many questions — try again in {max(1, round(seconds))} s."
+
+
+def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) -> str:
+    """The passage as a blockquote with sentence `focus` in bold, cut around it to `budget` units."""
+    sentences = passage.sentences
+    focus = min(max(focus, 0), len(sentences) - 1)
+    budget = max(budget - 4, 20)  # room for the ellipses
+    first = last = focus
+    used = utf16_len(sentences[focus])
+    # Grow the excerpt one sentence at a time, alternating sides, while it fits.
+    grown = True
+    while grown:
+        grown = False
+        for side in (first - 1, last + 1):
+            if 0 <= side < len(sentences) and side not in (first, last):
+                cost = utf16_len(sentences[side]) + 1
+                if used + cost <= budget:
+                    used += cost
+                    first, last = min(first, side), max(last, side)
+                    grown = True
+    before = " ".join(sentences[first:focus])
+    after = " ".join(sentences[focus + 1 : last + 1])
+    parts = [
+        "… " if first > 0 else "",
+        escape(before) + " " if before else "",
+        f"<b>{escape(clip(sentences[focus], budget))}</b>",
+        " " + escape(after) if after else "",
+        " …" if last < len(sentences) - 1 else "",
+    ]
+    return f"<blockquote>{''.join(parts)}</blockquote>"
+
+
+def source_line(passage: Passage) -> str:
+    title = escape(clip(passage.article_title, TITLE_BUDGET))
+    return f"📰 <i>{title}</i> — paragraph {passage.position} of {passage.article_passages}"
+
+
+def question_line(question: str) -> str:
+    return f"❓ <i>{escape(clip(question, ECHO_BUDGET))}</i>"
+
+
+def render_answer(answer: Answer, *, echo_question: bool = False) -> str:
+    """The best passage, quoted with its answer sentence in bold, and where it comes from."""
+    best = answer.hits[0]
+    parts = [question_line(answer.question)] if echo_question else []
+    parts += [quote_passage(best.passage, best.answer_sentence), source_line(best.passage)]
+    return "\n\n".join(parts)
+
+
+def render_not_answered(
+    answer: Answer, titles: Sequence[str], examples: Sequence[str], *, echo_question: bool = False
+) -> str:
+    """A plain "not in the article" with what can be asked instead; never an unrelated quote."""
+    parts = [question_line(answer.question)] if echo_question else []
+    parts.append("I couldn't find the answer to that in " + _what_i_know(titles) + ".")
+    if examples:
+        parts.append("You could ask, for example:\n" + bullet_list(examples))
+    return "\n\n".join(parts)
+
+
+def render_more(question: str, hits: Sequence[Hit], *, first_number: int = 2) -> str:
+    """Further passages for a question, each quoted with its source."""
+    if not hits:
+        return f"{question_line(question)}\n\nNo other passage matches that question."
+    header = question_line(question)
+    # Each passage gets an equal share of what the header leaves, minus its own source line.
+    share = (MAX_MESSAGE_UNITS - utf16_len(to_plain(header)) - 100) // len(hits)
+    blocks = []
+    for number, hit in enumerate(hits, start=first_number):
+        label = f"<b>{number}.</b> {source_line(hit.passage)}"
+        budget = share - utf16_len(to_plain(label)) - 10
+        blocks.append(f"{label}\n{quote_passage(hit.passage, hit.answer_sentence, budget)}")
+    return "\n\n".join([header, *blocks])
+
+
+def render_inline_hit(question: str, hit: Hit) -> str:
+    """The message a user sends into a chat by picking an inline result."""
+    quote = quote_passage(hit.passage, hit.answer_sentence)
+    return "\n\n".join([question_line(question), quote, source_line(hit.passage)])
+
+
+def render_start(titles: Sequence[str], examples: Sequence[str]) -> str:
+    return (
+        f"Hi! I answer questions about {_what_i_know(titles)}.\n\n"
+        "Send me a question as a message and I'll quote the passage that answers it. "
+        "In a group, mention me, reply to one of my messages, or use /ask.\n\n"
+        + ("Try one of these:" if examples else "")
+    ).strip()
+
+
+def render_help(bot_username: str, *, is_admin: bool) -> str:
+    lines = [
+        "/start – what I know, with example questions",
+        "/ask &lt;question&gt; – ask a question (also in groups)",
+        "/about – the indexed articles and the index",
+        "/help – this message",
+    ]
+    if is_admin:
+        lines.append("/reindex – rebuild the index from the corpus (admins)")
+    lines.append(f"\nIn any chat you can also type <code>@{escape(bot_username)} your question</code>.")
+    return "\n".join(lines)
+
+
+def render_about(manifest: Manifest) -> str:
+    articles = manifest.articles[:MAX_LISTED_ARTICLES]
+    lines = [f"<b>Articles indexed: {len(manifest.articles)}</b>"]
+    for article in articles:
+        origin = ", ".join(escape(clip(x, TITLE_BUDGET)) for x in (article.source, article.date) if x)
+        lines.append(
+            f"• <i>{escape(clip(article.title, TITLE_BUDGET))}</i>"
+            + (f" — {origin}" if origin else "")
+            + f" ({article.passages} passages)"
+        )
+    if len(manifest.articles) > len(articles):
+        lines.append(f"… and {len(manifest.articles) - len(articles)} more")
+    built = manifest.built_at.replace("T", " ").replace("+00:00", " UTC")
+    lines += [
+        "",
+        f"Passages: {manifest.passage_count}",
+        f"Model: <code>{escape(manifest.model)}</code>",
+        f"Index built: {escape(built)}",
+    ]
+    return "\n".join(lines)
+
+
+def to_plain(html: str, *, bold: tuple[str, str] = ("", "")) -> str:
+    """The same message as plain text for a terminal; blockquotes become "> " lines."""
+
+    def quote(match: re.Match[str]) -> str:
+        return "\n".join("> " + line for line in match.group(1).split("\n"))
+
+    text = re.sub(r"<blockquote>(.*?)</blockquote>", quote, html, flags=re.DOTALL)
+    text = re.sub(r"<b>(.*?)</b>", lambda m: bold[0] + m.group(1) + bold[1], text, flags=re.DOTALL)
+    return unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _what_i_know(titles: Sequence[str]) -> str:
+    """One line naming the article, or the first few of several."""
+    shown = [f"“<i>{escape(clip(t, TITLE_BUDGET))}</i>”" for t in titles[:MAX_NAMED_ARTICLES]]
+    if len(titles) == 1:
+        return f"the article {shown[0]}"
+    more = f" and {len(titles) - len(shown)} more" if len(titles) > len(shown) else ""
+    return f"{len(titles)} articles: " + ", ".join(shown) + more
+
+
+def bullet_list(items: Sequence[str]) -> str:
+    return "\n".join(f"• {escape(item)}" for item in items)

@@ -1,0 +1,58 @@
+"""What the handlers share, kept in `application.bot_data`: the engine under "engine"
+(swapped by /reindex) and everything else in one `BotServices` under "services"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram.ext import ContextTypes
+
+from index import Embedder, Engine
+
+from .access import AccessPolicy
+from .examples import EXAMPLE_QUESTIONS
+from .feedback import FeedbackLog
+from .privacy import pseudonym
+from .questions import QuestionStore
+from .ratelimit import SlidingWindowLimiter
+from .reindex import Reindexer
+from .settings import BotSettings
+
+# Inline queries arrive as the user types, several per question, so they get a larger budget.
+INLINE_QUERIES_PER_QUESTION = 3
+
+
+@dataclass
+class BotServices:
+    settings: BotSettings
+    access: AccessPolicy
+    limiter: SlidingWindowLimiter
+    inline_limiter: SlidingWindowLimiter
+    feedback: FeedbackLog
+    reindexer: Reindexer
+    questions: QuestionStore = field(default_factory=QuestionStore)
+    examples: tuple[str, ...] = EXAMPLE_QUESTIONS
+
+    @classmethod
+    def create(cls, settings: BotSettings, embedder: Embedder | None) -> BotServices:
+        per_minute = settings.rate_limit_per_minute
+        return cls(
+            settings=settings,
+            access=AccessPolicy.of(settings.allowed_user_ids, settings.admin_user_ids),
+            limiter=SlidingWindowLimiter(per_minute),
+            inline_limiter=SlidingWindowLimiter(per_minute * INLINE_QUERIES_PER_QUESTION),
+            feedback=FeedbackLog(settings.feedback_file),
+            reindexer=Reindexer(settings, embedder),
+        )
+
+    def pseudonym(self, user_id: int | None) -> str:
+        return pseudonym(user_id, self.settings.feedback_salt.get_secret_value())
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
+    return context.bot_data["services"]
+
+
+def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
+    # Read at each use, never kept: /reindex may have swapped in a new engine.
+    return context.bot_data["engine"]

@@ -1,0 +1,110 @@
+"""Settings of the Telegram bot: the engine's settings plus transport, access and limits.
+
+Built once by `bot.__main__.main()` from `.env` and the environment (real environment
+variables win) and passed down; tests build them with `BotSettings(_env_file=None, ...)`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import NoDecode
+
+from index.settings import IndexSettings
+
+_TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+# What Telegram accepts as a webhook secret token.
+_SECRET_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+UserIds = Annotated[list[int], NoDecode]
+
+
+class BotSettings(IndexSettings):
+    """Everything `python -m bot` needs, each field settable as an upper-case environment variable."""
+
+    telegram_bot_token: SecretStr | None = Field(None, description="From @BotFather; unset = local terminal chat.")
+    telegram_api_url: AnyHttpUrl = Field(AnyHttpUrl("https://api.telegram.org"), description="Bot API server root.")
+    allowed_user_ids: UserIds = Field(default_factory=list, description="Comma-separated; empty = everyone.")
+    admin_user_ids: UserIds = Field(default_factory=list, description="Comma-separated; may /reindex.")
+    rate_limit_per_minute: int = Field(20, ge=1, description="Questions per user per minute.")
+    max_question_chars: int = Field(500, ge=1, description="Longer questions are refused.")
+    feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Where 👍/👎 votes are appended.")
+    # Unset: a random salt per run, so user hashes cannot be linked across restarts either.
+    feedback_salt: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_hex(16)),
+        min_length=8,
+        description="Key of the HMAC that pseudonymises user ids in logs and feedback.",
+    )
+    webhook_url: AnyHttpUrl | None = Field(None, description="Public HTTPS URL; set = webhook mode.")
+    webhook_listen: str = Field("0.0.0.0", description="Address the webhook server binds.")
+    webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server binds.")
+    webhook_secret_token: SecretStr | None = Field(None, description="Required with WEBHOOK_URL.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and not _TOKEN_SHAPE.match(token.get_secret_value()):
+            # Never echo the value: it may be a real token with a typo.
+            raise ValueError("must look like 123456789:AAE... (the token @BotFather gives)")
+        return token
+
+    @field_validator("telegram_bot_token", "webhook_secret_token", "webhook_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `TELEGRAM_BOT_TOKEN=` in a .env means "not set", not "an empty token".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("allowed_user_ids", "admin_user_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in re.split(r"[,\s]+", text) if part.strip()]
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _secret_shape(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and not _SECRET_TOKEN_SHAPE.match(secret.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return secret
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_is_https(cls, url: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        if url is not None and url.scheme != "https":
+            raise ValueError("must be an https:// URL (Telegram only delivers webhooks over HTTPS)")
+        return url
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> BotSettings:
+        if self.webhook_url is not None and self.webhook_secret_token is None:
+            raise ValueError("WEBHOOK_SECRET_TOKEN is required when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def api_root(self) -> str:
+        return str(self.telegram_api_url).rstrip("/")
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable, never its value."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = "_".join(str(part) for part in item["loc"] if not isinstance(part, int)).upper()
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}: {message}" if name else message)
+    return "invalid settings: " + "; ".join(dict.fromkeys(problems))  # one per setting, in order

@@ -1,0 +1,97 @@
+"""Shared fixtures. Bot: the real model and a test index (once per session), the fake
+Bot API server, and `start_bot` to run the real Application against it over HTTP."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+BOT_TOKEN = "123:ABC"
+BOT_USERNAME = "clubhouse_qa_bot"
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The real model, loaded once (offline, from the packaged copy)."""
+    from index import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(MODEL)
+
+
+@pytest.fixture(scope="session")
+def bot_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> tuple[Path, Path]:
+    """(corpus_dir, index_dir): a copy of the repo's corpus and an index built from it."""
+    from index import build_index
+
+    root = tmp_path_factory.mktemp("bot-index")
+    corpus, index = root / "corpus", root / "index"
+    shutil.copytree(REPO / "corpus", corpus)
+    build_index(corpus, index, real_embedder)
+    return corpus, index
+
+
+@pytest.fixture(scope="session")
+def bot_engine(bot_index, real_embedder):
+    from index import Engine, IndexSettings
+
+    corpus, index = bot_index
+    settings = IndexSettings(_env_file=None, corpus_dir=corpus, index_dir=index, embedding_model=MODEL)
+    return Engine.load(settings, real_embedder)
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[Any]:
+    from tests.fake_telegram import FakeBotApi
+
+    async with FakeBotApi(token=BOT_TOKEN, bot_username=BOT_USERNAME, bot_first_name="Clubhouse QA") as api:
+        yield api
+
+
+def bot_settings(api: Any, corpus: Path, index: Path, tmp_path: Path, **overrides: Any):
+    from bot.settings import BotSettings
+
+    values: dict[str, Any] = {
+        "telegram_bot_token": BOT_TOKEN,
+        "telegram_api_url": api.api_root,
+        "corpus_dir": corpus,
+        "index_dir": index,
+        "embedding_model": MODEL,
+        "feedback_file": tmp_path / "feedback.jsonl",
+        "feedback_salt": "test-salt-0123456789",
+        **overrides,
+    }
+    return BotSettings(_env_file=None, **values)
+
+
+@pytest.fixture
+async def start_bot(
+    fake_api, bot_engine, real_embedder, bot_index, tmp_path
+) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
+    """`await start_bot(**settings)`: the real Application polling the fake server; stopped after the test."""
+    from bot.app import build_application
+
+    stack = contextlib.AsyncExitStack()
+
+    async def start(*, engine_override: Any = None, **overrides: Any) -> Any:
+        corpus, index = bot_index
+        settings = bot_settings(fake_api, corpus, index, tmp_path, **overrides)
+        application = build_application(settings, engine_override or bot_engine, embedder=real_embedder)
+        await application.initialize()
+        stack.push_async_callback(application.shutdown)
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        stack.push_async_callback(application.stop)
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        stack.push_async_callback(application.updater.stop)
+        return application
+
+    async with stack:
+        yield start

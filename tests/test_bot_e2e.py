@@ -1,0 +1,276 @@
+"""The real bot end to end: PTB polling a local fake Bot API over HTTP, the real model and index."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+
+import pytest
+
+from bot.examples import EXAMPLE_QUESTIONS
+from tests.conftest import BOT_TOKEN, BOT_USERNAME
+
+pytestmark = pytest.mark.e2e
+
+ALICE, BOB, CAROL = 1001, 1002, 1003
+TWEET = "would you like to join me for a conversation on Clubhouse"
+
+
+def json_param(call, name: str):
+    value = call.params.get(name)
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def buttons(call) -> list[str]:
+    markup = json_param(call, "reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def sent_text(call) -> str:
+    return call.params["text"]
+
+
+async def edit_of(api, sent, containing: str):
+    """The edit of message `sent` whose new text contains `containing`."""
+
+    def matches(call) -> bool:
+        return call.params["message_id"] == sent.result["message_id"] and containing in call.params["text"]
+
+    return await api.wait_for_call("editMessageText", predicate=matches, timeout=60)
+
+
+async def ask(api, text: str, user_id: int = ALICE, **sender):
+    api.send_message(text, user_id=user_id, **sender)
+    return await api.wait_for_reply(sender.get("chat_id") or user_id)
+
+
+async def test_start_lists_the_article_and_example_buttons_that_ask(fake_api, start_bot):
+    await start_bot()
+    reply = await ask(fake_api, "/start")
+    assert "Why Is Everyone Talking About" in sent_text(reply)
+    assert buttons(reply) == [f"ex:{i}" for i in range(len(EXAMPLE_QUESTIONS))]
+    fake_api.press_button(reply, "ex:0")
+    answer = await fake_api.wait_for_reply(ALICE)
+    assert EXAMPLE_QUESTIONS[0] in sent_text(answer) and "<blockquote>" in sent_text(answer)
+    assert fake_api.callback_answers
+    commands = await fake_api.wait_for_call("setMyCommands")
+    assert "ask" in json.dumps(commands.params)
+
+
+async def test_question_is_answered_in_html_with_bold_sentence_and_buttons(fake_api, start_bot):
+    await start_bot()
+    mark = fake_api.mark()
+    reply = await ask(fake_api, "What did Musk tweet to Putin?")
+    text = sent_text(reply)
+    assert reply.params.get("parse_mode") == "HTML"
+    assert "<b>" in text and TWEET in text and "paragraph" in text
+    data = buttons(reply)
+    assert [d.split(":")[0] for d in data] == ["more", "vote", "vote"]
+    assert data[1].endswith(":up") and data[2].endswith(":down")
+    typing = await fake_api.wait_for_call("sendChatAction", after=mark)
+    assert typing.params["action"] == "typing"
+
+
+async def test_more_passages_shows_other_passages(fake_api, start_bot):
+    await start_bot()
+    reply = await ask(fake_api, "How many downloads does Clubhouse have?")
+    more = next(d for d in buttons(reply) if d.startswith("more:"))
+    fake_api.press_button(reply, more)
+    others = await fake_api.wait_for_reply(ALICE)
+    assert others.params["text"].count("<blockquote>") >= 2
+    assert "5 million downloads" not in others.params["text"]  # the first passage is not repeated
+
+
+async def test_vote_is_written_to_the_feedback_file_without_user_id(fake_api, start_bot, tmp_path):
+    app = await start_bot()
+    reply = await ask(fake_api, "How many downloads does Clubhouse have?", user_id=987654321)
+    down = next(d for d in buttons(reply) if d.endswith(":down"))
+    fake_api.press_button(reply, down, user_id=987654321)
+    await fake_api.wait_for_call("answerCallbackQuery", predicate=lambda c: "Thanks" in c.params.get("text", ""))
+    path = app.bot_data["services"].feedback.path
+    record = json.loads(path.read_text().splitlines()[-1])
+    assert record["vote"] == "down" and record["question"] == "How many downloads does Clubhouse have?"
+    assert "5 million downloads" in record["passage"] and record["position"] >= 1 and record["article_title"]
+    assert "987654321" not in path.read_text()
+
+
+async def test_unanswerable_question_says_so_without_a_quote(fake_api, start_bot):
+    await start_bot()
+    reply = await ask(fake_api, "Who wrote Hamlet?")
+    text = sent_text(reply)
+    assert "couldn't find" in text and "<blockquote>" not in text
+    assert EXAMPLE_QUESTIONS[0] in text
+
+
+async def test_group_answers_only_mentions_replies_and_ask(fake_api, start_bot):
+    await start_bot()
+    group = dict(chat_type="supergroup", chat_id=-100123, chat_title="Friends")
+    mark = fake_api.mark()
+    fake_api.send_message("What did Musk tweet to Putin?", **group)
+    with pytest.raises(TimeoutError):
+        await fake_api.wait_for_call("sendMessage", after=mark, timeout=1.5)
+
+    mentioned = await ask(fake_api, f"@{BOT_USERNAME} How many downloads does Clubhouse have?", **group)
+    assert "5 million downloads" in sent_text(mentioned)
+    bot_message_id = mentioned.result["message_id"]
+    replied = await ask(fake_api, "What did Musk tweet to Putin?", reply_to_message_id=bot_message_id, **group)
+    assert TWEET in sent_text(replied)
+    asked = await ask(fake_api, f"/ask@{BOT_USERNAME} How many downloads does Clubhouse have?", **group)
+    assert "5 million downloads" in sent_text(asked)
+    private = await ask(fake_api, "/ask How many downloads does Clubhouse have?")
+    assert "5 million downloads" in sent_text(private)
+
+
+async def test_inline_mode_returns_passages(fake_api, start_bot):
+    await start_bot()
+    fake_api.inline_query("How many downloads does Clubhouse have?")
+    call = await fake_api.wait_for_call("answerInlineQuery")
+    results = json_param(call, "results")
+    assert results and results[0]["type"] == "article"
+    assert "5 million downloads" in results[0]["input_message_content"]["message_text"]
+    mark = fake_api.mark()
+    fake_api.inline_query("   ")
+    empty = await fake_api.wait_for_call("answerInlineQuery", after=mark)
+    assert json_param(empty, "results") == [] and json_param(empty, "button")["start_parameter"]
+
+
+async def test_sticker_gets_a_hint_and_long_question_is_refused(fake_api, start_bot):
+    await start_bot(max_question_chars=50)
+    fake_api.send_sticker(user_id=ALICE)
+    assert "text" in sent_text(await fake_api.wait_for_reply(ALICE))
+    reply = await ask(fake_api, "Why " * 30)
+    assert "too long" in sent_text(reply) and "<blockquote>" not in sent_text(reply)
+
+
+async def test_html_in_a_question_does_not_break_the_reply(fake_api, start_bot):
+    await start_bot()
+    for question in ("<b>&amp;", "</blockquote><i>"):
+        assert (await ask(fake_api, f"/ask {question}")).ok  # the fake answers 400 to malformed HTML
+    question = "What did Musk tweet to <Putin> & co?"
+    reply = await ask(fake_api, question)
+    fake_api.press_button(reply, next(d for d in buttons(reply) if d.startswith("more:")))
+    more = await fake_api.wait_for_reply(ALICE)  # it repeats the question
+    assert more.ok and "&lt;Putin&gt; &amp; co?" in sent_text(more)
+    assert question in more.result["text"]
+
+
+async def test_rate_limit_per_user_does_not_slow_others(fake_api, start_bot):
+    await start_bot(rate_limit_per_minute=2)
+    for _ in range(2):
+        assert "<blockquote>" in sent_text(await ask(fake_api, "How many downloads does Clubhouse have?"))
+    limited = await ask(fake_api, "How many downloads does Clubhouse have?")
+    assert "try again in" in sent_text(limited)
+    other = await ask(fake_api, "How many downloads does Clubhouse have?", user_id=BOB)
+    assert "<blockquote>" in sent_text(other)
+
+
+async def test_allow_list_refuses_others(fake_api, start_bot):
+    await start_bot(allowed_user_ids=[ALICE])
+    assert "<blockquote>" in sent_text(await ask(fake_api, "How many downloads does Clubhouse have?"))
+    assert "private" in sent_text(await ask(fake_api, "How many downloads does Clubhouse have?", user_id=CAROL))
+    fake_api.inline_query("How many downloads does Clubhouse have?", user_id=CAROL)
+    call = await fake_api.wait_for_call("answerInlineQuery")
+    assert json_param(call, "results") == []
+
+
+@pytest.fixture
+def corpus_copy(bot_index, tmp_path):
+    """A private corpus and index, since /reindex rewrites them."""
+    corpus, index = bot_index
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(index, tmp_path / "index")
+    return tmp_path / "corpus", tmp_path / "index"
+
+
+SECOND_ARTICLE = """---
+title: Town Council Approves New Bicycle Lanes
+source: test fixture
+---
+
+The town council voted on Tuesday to build twelve kilometres of protected bicycle lanes along the river.
+
+Construction of the bicycle lanes will start in March and is expected to cost four million euros.
+"""
+
+
+async def test_admin_reindex_serves_the_new_index_without_restart(fake_api, start_bot, corpus_copy):
+    corpus, index = corpus_copy
+    app = await start_bot(corpus_dir=corpus, index_dir=index, admin_user_ids=[ALICE])
+    old_engine = app.bot_data["engine"]
+    (corpus / "bicycles.md").write_text(SECOND_ARTICLE, encoding="utf-8")
+
+    refused = await ask(fake_api, "/reindex", user_id=BOB)
+    assert "only" in sent_text(refused)
+
+    status = await ask(fake_api, "/reindex")
+    assert "Rebuilding" in sent_text(status)
+    assert "already running" in sent_text(await ask(fake_api, "/reindex"))  # one rebuild at a time
+    done = await edit_of(fake_api, status, "Built")
+    assert "passages in" in done.params["text"]
+    assert app.bot_data["engine"] is not old_engine
+    answer = await ask(fake_api, "How much will the bicycle lanes cost?")
+    assert "four million euros" in sent_text(answer)
+
+
+async def test_failed_reindex_keeps_the_old_engine_and_tells_the_admin(fake_api, start_bot, corpus_copy):
+    corpus, index = corpus_copy
+    app = await start_bot(corpus_dir=corpus, index_dir=index, admin_user_ids=[ALICE])
+    old_engine = app.bot_data["engine"]
+    shutil.rmtree(corpus)
+    status = await ask(fake_api, "/reindex")
+    failed = await edit_of(fake_api, status, "failed")
+    assert "does not exist" in failed.params["text"] and "\n" not in failed.params["text"]
+    assert app.bot_data["engine"] is old_engine
+    assert TWEET in sent_text(await ask(fake_api, "What did Musk tweet to Putin?"))
+    assert "Rebuilding" in sent_text(await ask(fake_api, "/reindex"))  # the slot was released
+
+
+async def test_token_never_appears_in_logs(fake_api, start_bot, caplog):
+    from bot.logs import REDACTED, install_redaction
+
+    factory = logging.getLogRecordFactory()
+    try:
+        install_redaction([BOT_TOKEN])
+        caplog.set_level(logging.DEBUG)
+        caplog.set_level(logging.DEBUG, logger="httpx")  # httpx logs request URLs, which hold the token
+        await start_bot()
+        await ask(fake_api, "/start")
+        await ask(fake_api, "What did Musk tweet to Putin?")
+        await ask(fake_api, "/about")
+    finally:
+        logging.setLogRecordFactory(factory)
+    assert "getUpdates" in caplog.text and REDACTED in caplog.text
+    assert BOT_TOKEN not in caplog.text
+
+
+async def test_about_and_help(fake_api, start_bot):
+    await start_bot(admin_user_ids=[ALICE])
+    about = sent_text(await ask(fake_api, "/about"))
+    assert "Passages: 6" in about and "all-MiniLM-L6-v2" in about and "Index built" in about
+    assert "/reindex" in sent_text(await ask(fake_api, "/help"))
+
+
+class BrokenEngine:
+    """Fails every question, as a bug in the engine would."""
+
+    def __init__(self, engine) -> None:
+        self.manifest = engine.manifest
+
+    def ask(self, question, top_k=None):
+        raise RuntimeError("boom")
+
+
+async def test_errors_are_logged_with_traceback_and_the_user_is_told(fake_api, start_bot, bot_engine, caplog):
+    await start_bot(engine_override=BrokenEngine(bot_engine))
+    reply = await ask(fake_api, "What did Musk tweet to Putin?")
+    assert "something went wrong" in sent_text(reply)
+    assert any(r.exc_info and "boom" in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_an_edited_question_is_answered_again(fake_api, start_bot):
+    await start_bot()
+    first = fake_api.send_message("Who wrote Hamlet?")
+    assert "couldn't find" in sent_text(await fake_api.wait_for_reply(ALICE))
+    fake_api.edit_message(ALICE, first.message_id, "How many downloads does Clubhouse have?")
+    assert "5 million downloads" in sent_text(await fake_api.wait_for_reply(ALICE))

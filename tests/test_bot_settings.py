@@ -1,0 +1,99 @@
+"""bot.settings: validation with one-line errors, comma-separated id lists, webhook rules;
+and `python -m bot` refusing to start without a token when there is no terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import BotSettings, describe_error
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def error_of(**values) -> str:
+    with pytest.raises(ValidationError) as caught:
+        BotSettings(_env_file=None, **values)
+    return describe_error(caught.value)
+
+
+def test_bad_token_shape_names_the_setting_without_echoing_it():
+    message = error_of(telegram_bot_token="not-a-token-secret")
+    assert message.startswith("invalid settings: TELEGRAM_BOT_TOKEN:")
+    assert "not-a-token-secret" not in message and "\n" not in message
+
+
+def test_valid_token_is_secret():
+    settings = BotSettings(_env_file=None, telegram_bot_token="123456:AAE-x_y")
+    assert settings.telegram_bot_token.get_secret_value() == "123456:AAE-x_y"
+    assert "AAE" not in repr(settings)
+
+
+def test_comma_separated_id_lists_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ALLOWED_USER_IDS", "1, 2,3")
+    monkeypatch.setenv("ADMIN_USER_IDS", "42")
+    settings = BotSettings(_env_file=None)
+    assert settings.allowed_user_ids == [1, 2, 3] and settings.admin_user_ids == [42]
+    monkeypatch.setenv("ALLOWED_USER_IDS", "")
+    assert BotSettings(_env_file=None).allowed_user_ids == []
+    monkeypatch.setenv("ALLOWED_USER_IDS", "[5, 6]")
+    assert BotSettings(_env_file=None).allowed_user_ids == [5, 6]
+    monkeypatch.setenv("ALLOWED_USER_IDS", "1,alice")
+    with pytest.raises(ValidationError) as caught:
+        BotSettings(_env_file=None)
+    assert describe_error(caught.value).startswith("invalid settings: ALLOWED_USER_IDS:")
+
+
+def test_limits_and_webhook_rules():
+    assert "RATE_LIMIT_PER_MINUTE" in error_of(rate_limit_per_minute=0)
+    assert "WEBHOOK_SECRET_TOKEN is required" in error_of(webhook_url="https://example.org/hook")
+    assert "WEBHOOK_URL: must be an https" in error_of(webhook_url="http://example.org/hook", webhook_secret_token="s")
+    assert "WEBHOOK_SECRET_TOKEN" in error_of(webhook_url="https://example.org/hook", webhook_secret_token="no spaces!")
+    settings = BotSettings(_env_file=None, webhook_url="https://example.org/hook", webhook_secret_token="s3cret_")
+    assert settings.webhook_port == 8443 and settings.webhook_listen == "0.0.0.0"
+
+
+def test_api_url_root_has_no_trailing_slash():
+    assert BotSettings(_env_file=None).api_root == "https://api.telegram.org"
+    assert BotSettings(_env_file=None, telegram_api_url="http://127.0.0.1:8081/").api_root == "http://127.0.0.1:8081"
+
+
+def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    clean["PYTHONPATH"] = str(REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=tmp_path, env={**clean, **env},  # tmp cwd: no .env is read
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_without_token_and_terminal_it_explains_and_exits_2(tmp_path):
+    result = run_bot(tmp_path)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_invalid_settings_exit_2_with_one_line(tmp_path):
+    result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="nonsense", RATE_LIMIT_PER_MINUTE="0")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "RATE_LIMIT_PER_MINUTE" in result.stderr
+
+
+def test_missing_index_refuses_to_start_with_exit_1(tmp_path):
+    result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="123:ABC", INDEX_DIR=str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "no index in" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_empty_token_in_the_env_file_means_no_token(tmp_path, monkeypatch):
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text("TELEGRAM_BOT_TOKEN=\nADMIN_USER_IDS=7,8\n", encoding="utf-8")
+    settings = BotSettings(_env_file=env_file)
+    assert settings.telegram_bot_token is None and settings.admin_user_ids == [7, 8]

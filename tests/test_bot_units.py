@@ -1,0 +1,115 @@
+"""Fast tests of the bot's small parts: rate limit, access, addressing, feedback, pseudonyms."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from telegram import Chat, Message, User
+
+from bot.access import AccessPolicy
+from bot.addressing import command_argument, question_for_bot
+from bot.answering import refusal_for
+from bot.feedback import FeedbackLog, Vote
+from bot.privacy import pseudonym
+from bot.questions import AskedQuestion, QuestionStore
+from bot.ratelimit import SlidingWindowLimiter
+from tests.fakes import make_passage
+
+BOT = User(123, "Clubhouse QA", True, username="clubhouse_qa_bot")
+ALICE = User(1001, "Alice", False)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rate_limit_is_a_sliding_window_per_user():
+    clock = Clock()
+    limiter = SlidingWindowLimiter(2, window=60, clock=clock)
+    assert limiter.acquire("a") == 0  # t=1000
+    clock.now += 10
+    assert limiter.acquire("a") == 0  # t=1010
+    clock.now += 10
+    assert limiter.acquire("a") == pytest.approx(40)  # until the t=1000 event leaves the window
+    assert limiter.acquire("b") == 0  # another user is not affected
+    clock.now += 40
+    assert limiter.acquire("a") == 0  # t=1060: one slot free again
+    assert limiter.acquire("a") == pytest.approx(10)  # the t=1010 event leaves at 1070
+
+
+def test_refused_attempts_do_not_extend_the_wait():
+    clock = Clock()
+    limiter = SlidingWindowLimiter(1, window=60, clock=clock)
+    limiter.acquire("a")
+    for _ in range(100):
+        clock.now += 0.5
+        limiter.acquire("a")
+    assert limiter.acquire("a") == pytest.approx(10)
+
+
+def test_access_policy():
+    everyone = AccessPolicy.of([], [7])
+    assert everyone.is_allowed(1) and everyone.is_admin(7) and not everyone.is_admin(1)
+    listed = AccessPolicy.of([1], [7])
+    assert listed.is_allowed(1) and listed.is_allowed(7) and not listed.is_allowed(2) and not listed.is_allowed(None)
+
+
+def message(text: str, chat_type: str = "group", reply_to: Message | None = None) -> Message:
+    chat = Chat(-5, chat_type) if chat_type != "private" else Chat(1001, "private")
+    return Message(1, datetime.now(timezone.utc), chat, from_user=ALICE, text=text, reply_to_message=reply_to)
+
+
+def test_group_messages_are_questions_only_when_addressed_to_the_bot():
+    def question(text: str, **kwargs) -> str | None:
+        return question_for_bot(message(text, **kwargs), BOT.username, BOT.id)
+
+    assert question("what about Musk?") is None
+    assert question("@other_bot hi") is None
+    assert question("@Clubhouse_QA_bot, what did Musk tweet?") == "what did Musk tweet?"
+    assert question("what did Musk tweet @clubhouse_qa_bot") == "what did Musk tweet"
+    bot_message = Message(9, datetime.now(timezone.utc), Chat(-5, "group"), from_user=BOT, text="an answer")
+    assert question("and the valuation?", reply_to=bot_message) == "and the valuation?"
+    assert question("anything", chat_type="private") == "anything"
+
+
+def test_command_argument_keeps_the_question():
+    assert command_argument("/ask@clubhouse_qa_bot What did\nMusk tweet?") == "What did\nMusk tweet?"
+    assert command_argument("/ask") == ""
+
+
+def test_refusals():
+    assert refusal_for("   ", 10) is not None
+    assert "too long" in refusal_for("x" * 11, 10)
+    assert refusal_for("x" * 10, 10) is None
+
+
+def test_pseudonym_is_keyed_and_hides_the_id():
+    first = pseudonym(1001, "salt-one")
+    assert first == pseudonym(1001, "salt-one") and first != pseudonym(1001, "salt-two")
+    assert "1001" not in first and len(first) == 16
+
+
+def test_feedback_appends_one_json_line_per_vote(tmp_path):
+    log = FeedbackLog(tmp_path / "sub" / "feedback.jsonl")
+    passage = make_passage(("A.", "B."), title="T", position=3)
+    log.append(Vote.on("q?", passage, helpful=True, voter="abc"))
+    log.append(Vote.on("q2?", passage, helpful=False, voter="abc"))
+    lines = [json.loads(line) for line in log.path.read_text().splitlines()]
+    assert [line["vote"] for line in lines] == ["up", "down"]
+    assert lines[0] | {"time": None} == {
+        "question": "q?", "passage": "A. B.", "article_id": "article", "article_title": "T",
+        "position": 3, "vote": "up", "voter": "abc", "time": None,
+    }  # fmt: skip
+
+
+def test_question_store_forgets_the_oldest():
+    store = QuestionStore(capacity=2)
+    keys = [store.add(AskedQuestion(f"q{i}", make_passage())) for i in range(3)]
+    assert store.get(keys[0]) is None and store.get(keys[2]).question == "q2"
+    assert all(len(f"vote:{k}:down".encode()) <= 64 for k in keys)
