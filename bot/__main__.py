@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 
 from pydantic import ValidationError
 
-from index import EngineError, Engine, SentenceTransformerEmbedder
-from index.store import read_manifest
+from index import Engine, EngineError
+from index.settings import describe_error
 
 from .app import build_application, run
 from .local_chat import NO_TOKEN_HELP, chat_in_terminal
 from .logs import configure_logging
-from .settings import BotSettings, describe_error
+from .settings import BotSettings
 
 log = logging.getLogger("bot")
 
@@ -35,9 +34,7 @@ def main() -> int:
         print(f"bot: {NO_TOKEN_HELP}", file=sys.stderr)
         return 2
     try:
-        read_manifest(Path(settings.index_dir))  # fail fast, before the model takes seconds to load
-        embedder = SentenceTransformerEmbedder(settings.embedding_model)
-        engine = Engine.load(settings, embedder)
+        engine = Engine.load(settings)  # checks the index before spending seconds on the model
     except EngineError as exc:
         print(f"bot: {exc}", file=sys.stderr)
         return 1
@@ -47,7 +44,7 @@ def main() -> int:
         print(NO_TOKEN_HELP)
         chat_in_terminal(engine, max_chars=settings.max_question_chars)
         return 0
-    run(build_application(settings, engine, embedder=embedder), settings)
+    run(build_application(settings, engine), settings)
     return 0
 
 

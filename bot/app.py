@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from index import Embedder, Engine
+from index import Engine
 
 from . import handlers
 from .keyboards import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
@@ -39,8 +39,8 @@ MESSAGES = filters.UpdateType.MESSAGES
 PRIVATE = filters.ChatType.PRIVATE
 
 
-def build_application(settings: BotSettings, engine: Engine, *, embedder: Embedder | None = None) -> Application:
-    """The bot, ready to run; `embedder` (the engine's, ideally) is reused by /reindex."""
+def build_application(settings: BotSettings, engine: Engine) -> Application:
+    """The bot, ready to run, answering from `engine` until /reindex swaps in another."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to run the Telegram bot")
     root = settings.api_root
@@ -57,7 +57,7 @@ def build_application(settings: BotSettings, engine: Engine, *, embedder: Embedd
         .build()
     )
     application.bot_data["engine"] = engine
-    application.bot_data["services"] = BotServices.create(settings, embedder)
+    application.bot_data["services"] = BotServices.create(settings)
     add_handlers(application)
     return application
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram import Message
 
-from index import BuildReport, Embedder, Engine, EngineError, SentenceTransformerEmbedder, build_index
+from index import BuildReport, Embedder, Engine, EngineError, build_index
 
 from .settings import BotSettings
 
@@ -28,9 +28,8 @@ PROGRESS_EVERY_SECONDS = 5.0
 class Reindexer:
     """Runs at most one rebuild at a time, reporting progress by editing one message."""
 
-    def __init__(self, settings: BotSettings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: BotSettings) -> None:
         self._settings = settings
-        self._embedder = embedder  # None: load the model on the first rebuild
         self.running = False
 
     def try_begin(self) -> bool:
@@ -54,7 +53,8 @@ class Reindexer:
     async def _rebuild(self, bot_data: MutableMapping[str, Any], status: Message) -> None:
         ticker = asyncio.create_task(_show_elapsed(status, time.monotonic()))
         try:
-            report, engine = await asyncio.to_thread(self._build_and_load)
+            # The serving engine's model embeds the new index: no second copy in memory.
+            report, engine = await asyncio.to_thread(self._build_and_load, bot_data["engine"].embedder)
         except Exception as exc:  # any failure: the old engine keeps serving
             if isinstance(exc, EngineError):  # an operator's mistake, with its one-line message
                 log.warning("reindex failed: %s", exc)
@@ -70,13 +70,10 @@ class Reindexer:
             await _stop(ticker)  # before the outcome, so a late progress edit cannot overwrite it
         await status.edit_text(outcome)
 
-    def _build_and_load(self) -> tuple[BuildReport, Engine]:
+    def _build_and_load(self, embedder: Embedder) -> tuple[BuildReport, Engine]:
         """Blocking: runs in a worker thread."""
-        settings = self._settings
-        if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(settings.embedding_model)
-        report = build_index(settings.corpus_dir, settings.index_dir, self._embedder)
-        return report, Engine.load(settings, self._embedder)
+        report = build_index(self._settings.corpus_dir, self._settings.index_dir, embedder)
+        return report, Engine.load(self._settings, embedder)
 
 
 async def _show_elapsed(status: Message, started: float) -> None:

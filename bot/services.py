@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from telegram.ext import ContextTypes
 
-from index import Embedder, Engine
+from index import Engine
 
 from .access import AccessPolicy
 from .examples import EXAMPLE_QUESTIONS
@@ -34,7 +34,7 @@ class BotServices:
     examples: tuple[str, ...] = EXAMPLE_QUESTIONS
 
     @classmethod
-    def create(cls, settings: BotSettings, embedder: Embedder | None) -> BotServices:
+    def create(cls, settings: BotSettings) -> BotServices:
         per_minute = settings.rate_limit_per_minute
         return cls(
             settings=settings,
@@ -42,7 +42,7 @@ class BotServices:
             limiter=SlidingWindowLimiter(per_minute),
             inline_limiter=SlidingWindowLimiter(per_minute * INLINE_QUERIES_PER_QUESTION),
             feedback=FeedbackLog(settings.feedback_file),
-            reindexer=Reindexer(settings, embedder),
+            reindexer=Reindexer(settings),
         )
 
     def pseudonym(self, user_id: int | None) -> str:

@@ -12,7 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from index.settings import IndexSettings
@@ -60,6 +60,12 @@ class BotSettings(IndexSettings):
         # `TELEGRAM_BOT_TOKEN=` in a .env means "not set", not "an empty token".
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("feedback_salt", mode="before")
+    @classmethod
+    def _blank_salt_is_random(cls, value: object) -> object:
+        # `FEEDBACK_SALT=` in a .env means "pick one for this run", as when it is unset.
+        return secrets.token_hex(16) if isinstance(value, str) and not value.strip() else value
+
     @field_validator("allowed_user_ids", "admin_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -98,13 +104,3 @@ class BotSettings(IndexSettings):
     @property
     def api_root(self) -> str:
         return str(self.telegram_api_url).rstrip("/")
-
-
-def describe_error(error: ValidationError) -> str:
-    """One line naming each bad setting by its environment variable, never its value."""
-    problems = []
-    for item in error.errors(include_url=False, include_input=False):
-        name = "_".join(str(part) for part in item["loc"] if not isinstance(part, int)).upper()
-        message = item["msg"].removeprefix("Value error, ")
-        problems.append(f"{name}: {message}" if name else message)
-    return "invalid settings: " + "; ".join(dict.fromkeys(problems))  # one per setting, in order

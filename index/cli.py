@@ -11,20 +11,22 @@ import sys
 import time
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from .build import build_index
 from .embedding import load_embedder
 from .engine import Answer, Engine
 from .errors import EngineError, IndexUnavailable
 from .store import read_index
-from .settings import IndexSettings
+from .settings import IndexSettings, describe_error
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = IndexSettings()
-    except Exception as exc:  # pydantic's ValidationError: name the setting, not a traceback
-        print(f"error: invalid settings: {_first_error(exc)}", file=sys.stderr)
+    except ValidationError as exc:
+        print(f"error: {describe_error(exc)}", file=sys.stderr)
         return 2
     try:
         return args.command(settings, args)
@@ -133,15 +135,6 @@ def _lines(stream):
     for line in stream:
         if line.strip():
             yield line.strip()
-
-
-def _first_error(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors) and errors():
-        error = errors()[0]
-        name = ".".join(str(part) for part in error.get("loc", ())).upper() or "settings"
-        return f"{name}: {error.get('msg', exc)}"
-    return str(exc).splitlines()[0]
 
 
 def _parser() -> argparse.ArgumentParser:

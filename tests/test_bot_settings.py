@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import BotSettings, describe_error
+from bot.settings import BotSettings
+from index.settings import describe_error
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -97,3 +98,14 @@ def test_an_empty_token_in_the_env_file_means_no_token(tmp_path, monkeypatch):
     env_file.write_text("TELEGRAM_BOT_TOKEN=\nADMIN_USER_IDS=7,8\n", encoding="utf-8")
     settings = BotSettings(_env_file=env_file)
     assert settings.telegram_bot_token is None and settings.admin_user_ids == [7, 8]
+
+
+def test_the_documented_env_example_is_valid_as_it_stands(tmp_path, monkeypatch):
+    """A newcomer's first step is `cp .env.example .env`: that file must load as-is."""
+    monkeypatch.chdir(tmp_path)
+    env_file = Path(__file__).resolve().parent.parent / ".env.example"
+    settings = BotSettings(_env_file=env_file)
+    assert settings.telegram_bot_token is None and settings.webhook_url is None
+    assert len(settings.feedback_salt.get_secret_value()) >= 8
+    documented = {line.split("=", 1)[0] for line in env_file.read_text().splitlines() if "=" in line and not line.startswith("#")}
+    assert documented == {name.upper() for name in BotSettings.model_fields}
