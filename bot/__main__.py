@@ -1,7 +1,8 @@
 """`python -m bot`: build the settings, configure logging, load the engine, run the bot.
 
-Exit status: 0 after a clean stop, 1 when the index or model cannot be loaded, 2 when the
-settings are invalid or no token is set and there is no terminal to chat in instead.
+Exit status: 0 after a clean stop, 1 when the index or model cannot be loaded or the journal
+or feedback file cannot be written, 2 when the settings are invalid or no token is set and
+there is no terminal to chat in instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from index import Engine, EngineError
 from index.settings import describe_error
 
 from .app import build_application, run
+from .journal import ensure_writable
 from .local_chat import NO_TOKEN_HELP, chat_in_terminal
 from .logs import configure_logging
 from .settings import BotSettings
@@ -33,6 +35,13 @@ def main() -> int:
     if settings.telegram_bot_token is None and not sys.stdin.isatty():
         print(f"bot: {NO_TOKEN_HELP}", file=sys.stderr)
         return 2
+    state_files = {"UPDATE_JOURNAL_FILE": settings.update_journal_file, "FEEDBACK_FILE": settings.feedback_file}
+    for name, path in state_files.items() if settings.telegram_bot_token else ():
+        try:
+            ensure_writable(path)  # now, rather than at the first update or vote
+        except OSError as exc:
+            print(f"bot: cannot write {name} {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
     try:
         engine = Engine.load(settings)  # checks the index before spending seconds on the model
     except EngineError as exc:

@@ -31,8 +31,8 @@ INLINE_CACHE_SECONDS = 30
 
 
 def refusal_for(question: str, max_chars: int) -> str | None:
-    """Why a question is not worth searching (empty, too long), or None."""
-    if not question.strip():
+    """Why a question is not worth searching (nothing visible, too long), or None."""
+    if not render.has_visible_text(question):
         return render.ASK_HINT
     if len(question) > max_chars:
         return render.too_long(max_chars)
@@ -52,10 +52,17 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
     """Answer one question in the chat it came from; `echo` repeats it (for button presses)."""
     services = services_of(context)
     user_id = update.effective_user.id if update.effective_user else None
+    question = render.printable(question)
     refusal = refusal_for(question, services.settings.max_question_chars)
-    wait = 0.0 if refusal else services.limiter.acquire(user_id)
-    if refusal or wait:
-        await _reply(update, refusal or render.rate_limited(wait))
+    if refusal:
+        await _reply(update, refusal)
+        return
+    wait = services.limiter.acquire(user_id)
+    if wait:
+        # Said once per flood: answering every refused message would spend the bot's own
+        # Telegram quota on the flooder.
+        if services.limiter.first_refusal(user_id):
+            await _reply(update, render.rate_limited(wait))
         return
     await update.effective_chat.send_action(ChatAction.TYPING)
     engine = engine_of(context)
@@ -104,7 +111,7 @@ async def record_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, key: s
 async def answer_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the best passages as results the user can send into any chat."""
     query, services = update.inline_query, services_of(context)
-    question = query.query.strip()
+    question = render.printable(query.query).strip()
     if not question:
         hint = InlineQueryResultsButton(text="Type a question about the article", start_parameter="inline")
         await query.answer([], button=hint, cache_time=INLINE_CACHE_SECONDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -23,8 +24,10 @@ from index import Engine
 
 from . import handlers
 from .keyboards import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
+from .journal import JournalingUpdateProcessor, JournalingUpdateQueue
 from .services import BotServices
 from .settings import BotSettings
+from .transport import build_request
 
 log = logging.getLogger(__name__)
 
@@ -44,20 +47,26 @@ def build_application(settings: BotSettings, engine: Engine) -> Application:
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to run the Telegram bot")
     root = settings.api_root
+    services = BotServices.create(settings)
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
+        # Every call but getUpdates retries what is safe to retry (see bot.transport).
+        .request(build_request())
         # Every text the bot sends is HTML built by bot.render, with user input escaped.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # An update is journaled before Telegram is told it arrived and marked done once
+        # handled, so a killed bot handles the unfinished ones after a restart (bot.journal).
+        .update_queue(JournalingUpdateQueue(services.journal))
         # Questions take a while (model inference); one user's question must not queue the others'.
-        .concurrent_updates(True)
-        .post_init(register_commands)
+        .concurrent_updates(JournalingUpdateProcessor(services.journal))
+        .post_init(on_start)
         .build()
     )
     application.bot_data["engine"] = engine
-    application.bot_data["services"] = BotServices.create(settings)
+    application.bot_data["services"] = services
     add_handlers(application)
     return application
 
@@ -84,24 +93,34 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(handlers.on_error)
 
 
-async def register_commands(application: Application) -> None:
-    """post_init: show the commands in Telegram's menu."""
+async def on_start(application: Application) -> None:
+    """post_init: handle what a previous run left unfinished, show the commands in the menu."""
+    queue = application.update_queue
+    if isinstance(queue, JournalingUpdateQueue):
+        await queue.replay(application.bot)
     await application.bot.set_my_commands(COMMANDS)
     log.info("started as @%s", application.bot.username)
+
+
+def webhook_options(settings: BotSettings) -> dict[str, Any]:
+    """The arguments of `run_webhook`/`Updater.start_webhook` for these settings."""
+    assert settings.webhook_url is not None
+    url = str(settings.webhook_url)
+    secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(url).path.lstrip("/"),
+        "webhook_url": url,
+        # PTB answers 403 to a request without this X-Telegram-Bot-Api-Secret-Token.
+        "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
 
 
 def run(application: Application, settings: BotSettings) -> None:
     """Blocking: polling by default, a webhook when WEBHOOK_URL is set. Pending updates are kept."""
     if settings.webhook_url is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
-        return
-    url = str(settings.webhook_url)
-    secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=urlparse(url).path.lstrip("/"),
-        webhook_url=url,
-        secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
-    )
+    else:
+        application.run_webhook(**webhook_options(settings))

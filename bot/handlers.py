@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, Update
+from telegram import Chat, Message, Update
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from . import render
@@ -17,12 +18,16 @@ log = logging.getLogger(__name__)
 
 
 async def enforce_allow_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop updates from users outside the allow-list (runs before every other handler)."""
+    """Runs before every other handler: drop what no person sent (channel posts, other bots,
+    messages posted via a bot's inline mode) and stop users outside the allow-list."""
     services = services_of(context)
     user = update.effective_user
-    if services.access.is_allowed(user.id if user else None):
+    message = update.effective_message
+    if user is None or (user.is_bot and not _anonymous_admin(message)) or (message and message.via_bot):
+        raise ApplicationHandlerStop
+    if services.access.is_allowed(user.id):
         return
-    log.info("refused user %s (not on the allow-list)", services.pseudonym(user.id if user else None))
+    log.info("refused user %s (not on the allow-list)", services.pseudonym(user.id))
     if update.callback_query:
         await update.callback_query.answer(render.NOT_ALLOWED)
     elif update.inline_query:
@@ -77,8 +82,9 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A /command the bot does not have (private chats only)."""
-    await update.effective_message.reply_text(render.UNKNOWN_COMMAND)
+    """A /command the bot does not have (private chats only); /command@otherbot is not ours."""
+    if _is_for_bot(update, context):
+        await update.effective_message.reply_text(render.UNKNOWN_COMMAND)
 
 
 async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,6 +124,10 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log any handler error with its traceback and tell the user briefly."""
+    if unreachable(context.error):
+        # bot.transport has retried and logged it; an apology would not get through either.
+        log.warning("gave up on a reply: Telegram unreachable (%s)", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update):
         return
@@ -128,6 +138,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.effective_chat.send_message(render.SOMETHING_WENT_WRONG)
     except Exception:  # the apology itself failed (e.g. Telegram is down): the log has it all
         log.warning("could not tell the user about the error", exc_info=True)
+
+
+def _anonymous_admin(message: Message | None) -> bool:
+    """A group admin posting as the group: Telegram signs it with a bot account."""
+    return message is not None and message.sender_chat is not None and message.sender_chat.id == message.chat_id
+
+
+def unreachable(error: BaseException | None) -> bool:
+    """A network failure or flood wait that outlasted the retries (not a 400 or a 403)."""
+    return isinstance(error, (TimedOut, RetryAfter)) or type(error) is NetworkError
 
 
 def _is_for_bot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -61,4 +61,7 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     # httpx logs every request URL at INFO, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # PTB's DEBUG output prints whole updates and call parameters: user names and raw ids.
+    # The bot's own DEBUG lines are kept; logs never hold more than a pseudonym.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
     install_redaction(secrets)

@@ -1,8 +1,10 @@
 """/reindex: rebuild the index in the background and swap the new engine in without a restart.
 
-The build writes a new index folder and renames it into place, and the running engine
-holds its index in memory, so questions keep being answered by the old engine until the
-new one is loaded. If the build or the load fails, the old engine simply stays.
+The build runs `python -m index build` in a child process: building embeds with
+sentence-transformers (torch), the source of truth, and the serving bot keeps only the ONNX
+runtime in memory. The build writes a new index folder and renames it into place, and the
+running engine holds its index in memory, so questions keep being answered by the old
+engine until the new one is loaded. If the build or the load fails, the old engine stays.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from html import escape
@@ -17,7 +21,7 @@ from typing import Any
 
 from telegram import Message
 
-from index import BuildReport, Embedder, Engine, EngineError, build_index
+from index import Engine, EngineError
 
 from .settings import BotSettings
 
@@ -52,9 +56,10 @@ class Reindexer:
 
     async def _rebuild(self, bot_data: MutableMapping[str, Any], status: Message) -> None:
         ticker = asyncio.create_task(_show_elapsed(status, time.monotonic()))
+        started = time.monotonic()
         try:
-            # The serving engine's model embeds the new index: no second copy in memory.
-            report, engine = await asyncio.to_thread(self._build_and_load, bot_data["engine"].embedder)
+            summary = await self._build()
+            engine = await asyncio.to_thread(Engine.load, self._settings)
         except Exception as exc:  # any failure: the old engine keeps serving
             if isinstance(exc, EngineError):  # an operator's mistake, with its one-line message
                 log.warning("reindex failed: %s", exc)
@@ -63,17 +68,34 @@ class Reindexer:
             outcome = f"Reindex failed, still serving the previous index: {escape(_one_line(exc))}"
         else:
             bot_data["engine"] = engine
-            log.info("reindexed: %s", report.summary())
-            outcome = f"Built: {report.passages} passages in {report.seconds:.1f} s. "
-            outcome += f"Now serving {report.articles} article(s)."
+            log.info("reindexed: %s", summary)
+            manifest = engine.manifest
+            outcome = f"Built: {manifest.passage_count} passages in {time.monotonic() - started:.1f} s. "
+            outcome += f"Now serving {len(manifest.articles)} article(s)."
         finally:
             await _stop(ticker)  # before the outcome, so a late progress edit cannot overwrite it
         await status.edit_text(outcome)
 
-    def _build_and_load(self, embedder: Embedder) -> tuple[BuildReport, Engine]:
-        """Blocking: runs in a worker thread."""
-        report = build_index(self._settings.corpus_dir, self._settings.index_dir, embedder)
-        return report, Engine.load(self._settings, embedder)
+    async def _build(self) -> str:
+        """Run the management command on this bot's corpus and index; its summary, or EngineError."""
+        settings = self._settings
+        # The bot's settings, not whatever .env the child would find, decide what is built.
+        overrides = {
+            "CORPUS_DIR": str(settings.corpus_dir),
+            "INDEX_DIR": str(settings.index_dir),
+            "EMBEDDING_MODEL": settings.embedding_model,
+            "EMBEDDING_BACKEND": settings.embedding_backend,
+        }
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "index", "build",
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, **overrides},
+        )
+        out, err = await child.communicate()
+        if child.returncode != 0:
+            lines = err.decode(errors="replace").strip().splitlines() or [f"exit status {child.returncode}"]
+            raise EngineError(lines[-1].removeprefix("error: "))
+        return out.decode(errors="replace").strip()
 
 
 async def _show_elapsed(status: Message, started: float) -> None:

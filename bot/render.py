@@ -9,6 +9,7 @@ stay well under that.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from html import escape, unescape
 
@@ -22,6 +23,7 @@ ECHO_BUDGET = 300
 TITLE_BUDGET = 200
 MAX_LISTED_ARTICLES = 25
 MAX_NAMED_ARTICLES = 5
+MAX_BULLETS = 5
 
 NOT_ALLOWED = "Sorry, this bot is private."
 ASK_HINT = "Send me a question about the article as a text message."
@@ -33,9 +35,24 @@ EXPIRED = "That answer is too old, sorry: please ask again."
 THANKS_FOR_FEEDBACK = "Thanks for the feedback"
 
 
+# C0 and C1 control characters but tab and line feed, and lone UTF-16 surrogates: Telegram
+# shows the former as boxes or drops them, and cannot encode the latter at all.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """User text without control characters (other than tab and newline) or lone surrogates."""
+    return _UNPRINTABLE.sub("", text)
+
+
+def has_visible_text(text: str) -> bool:
+    """False for text of only spaces, control and format characters (e.g. zero-width spaces)."""
+    return any(not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf", "Cs") for char in text)
+
+
 def utf16_len(text: str) -> int:
     """Telegram counts lengths in UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def clip(text: str, limit: int) -> str:
@@ -98,7 +115,7 @@ def source_line(passage: Passage) -> str:
 
 
 def question_line(question: str) -> str:
-    return f"❓ <i>{escape(clip(question, ECHO_BUDGET))}</i>"
+    return f"❓ <i>{escape(clip(printable(question), ECHO_BUDGET))}</i>"
 
 
 def render_answer(answer: Answer, *, echo_question: bool = False) -> str:
@@ -164,25 +181,33 @@ def render_help(bot_username: str, *, is_admin: bool) -> str:
 
 
 def render_about(manifest: Manifest) -> str:
-    articles = manifest.articles[:MAX_LISTED_ARTICLES]
+    """The indexed articles (as many as fit in one message), passage count, model, build time."""
+    built = manifest.built_at.replace("T", " ").replace("+00:00", " UTC")
+    footer = [
+        "",
+        f"Passages: {manifest.passage_count}",
+        f"Model: <code>{escape(clip(manifest.model, TITLE_BUDGET))}</code>",
+        f"Index built: {escape(clip(built, TITLE_BUDGET))}",
+    ]
     lines = [f"<b>Articles indexed: {len(manifest.articles)}</b>"]
-    for article in articles:
+    # Room for the footer and an "… and N more" line, counted on the text Telegram shows.
+    budget = MAX_MESSAGE_UNITS - utf16_len(to_plain("\n".join(lines + footer))) - 40
+    listed = 0
+    for article in manifest.articles[:MAX_LISTED_ARTICLES]:
         origin = ", ".join(escape(clip(x, TITLE_BUDGET)) for x in (article.source, article.date) if x)
-        lines.append(
+        line = (
             f"• <i>{escape(clip(article.title, TITLE_BUDGET))}</i>"
             + (f" — {origin}" if origin else "")
             + f" ({article.passages} passages)"
         )
-    if len(manifest.articles) > len(articles):
-        lines.append(f"… and {len(manifest.articles) - len(articles)} more")
-    built = manifest.built_at.replace("T", " ").replace("+00:00", " UTC")
-    lines += [
-        "",
-        f"Passages: {manifest.passage_count}",
-        f"Model: <code>{escape(manifest.model)}</code>",
-        f"Index built: {escape(built)}",
-    ]
-    return "\n".join(lines)
+        budget -= utf16_len(to_plain(line)) + 1
+        if budget < 0:
+            break
+        lines.append(line)
+        listed += 1
+    if len(manifest.articles) > listed:
+        lines.append(f"… and {len(manifest.articles) - listed} more")
+    return "\n".join(lines + footer)
 
 
 def to_plain(html: str, *, bold: tuple[str, str] = ("", "")) -> str:
@@ -206,4 +231,5 @@ def _what_i_know(titles: Sequence[str]) -> str:
 
 
 def bullet_list(items: Sequence[str]) -> str:
-    return "\n".join(f"• {escape(item)}" for item in items)
+    """At most MAX_BULLETS items, each clipped, so the list always fits in a message."""
+    return "\n".join(f"• {escape(clip(item, ECHO_BUDGET))}" for item in items[:MAX_BULLETS])

@@ -12,6 +12,7 @@ from index import Engine
 from .access import AccessPolicy
 from .examples import EXAMPLE_QUESTIONS
 from .feedback import FeedbackLog
+from .journal import UpdateJournal
 from .privacy import pseudonym
 from .questions import QuestionStore
 from .ratelimit import SlidingWindowLimiter
@@ -30,6 +31,7 @@ class BotServices:
     inline_limiter: SlidingWindowLimiter
     feedback: FeedbackLog
     reindexer: Reindexer
+    journal: UpdateJournal
     questions: QuestionStore = field(default_factory=QuestionStore)
     examples: tuple[str, ...] = EXAMPLE_QUESTIONS
 
@@ -43,6 +45,7 @@ class BotServices:
             inline_limiter=SlidingWindowLimiter(per_minute * INLINE_QUERIES_PER_QUESTION),
             feedback=FeedbackLog(settings.feedback_file),
             reindexer=Reindexer(settings),
+            journal=UpdateJournal(settings.update_journal_file),
         )
 
     def pseudonym(self, user_id: int | None) -> str:

@@ -34,6 +34,9 @@ class BotSettings(IndexSettings):
     rate_limit_per_minute: int = Field(20, ge=1, description="Questions per user per minute.")
     max_question_chars: int = Field(500, ge=1, description="Longer questions are refused.")
     feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Where 👍/👎 votes are appended.")
+    update_journal_file: Path = Field(
+        Path("var/update-journal.jsonl"), description="Updates being handled, replayed after a crash."
+    )
     # Unset: a random salt per run, so user hashes cannot be linked across restarts either.
     feedback_salt: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_hex(16)),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import faiss
-
 from .corpus import corpus_fingerprint, read_corpus
 from .embedding import Embedder
+from .embedding_cache import embed_with_cache
+from .onnx_export import OnnxExport
 from .passages import CHUNKER_VERSION, make_passages, make_units
 from .store import ArticleInfo, Manifest, StoredIndex, write_index
+from .vector_index import build_vector_index, describe
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,18 @@ class BuildReport:
     units: int
     model: str
     seconds: float
+    onnx: str = ""  # what happened to the ONNX export of the model (onnx_export.py)
+    onnx_written: bool = False  # the index can be served by the ONNX backends
+    embedded: int = 0  # units whose vectors the model computed in this build; the rest came from the cache
+    reused: int = 0  # units whose vectors the previous build's cache held (embedding_cache.py)
+    vector_index: str = ""  # the FAISS index type chosen for this many vectors (vector_index.py)
 
     def summary(self) -> str:
         return (
             f"built index: {self.articles} article(s), {self.passages} passages "
-            f"({self.units} scoring units), model {self.model}, {self.seconds:.1f} s"
-        )
+            f"({self.units} scoring units: {self.embedded} embedded, {self.reused} reused), "
+            f"{self.vector_index}, model {self.model}, {self.seconds:.1f} s"
+        ) + (f"; {self.onnx}" if self.onnx else "")
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, *, progress: bool = False) -> BuildReport:
@@ -37,10 +45,11 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, *, progre
     articles = read_corpus(corpus_dir)
     passages = make_passages(articles)
     units = make_units(passages)
-    vectors = embedder.embed([u.text for u in units], progress=progress)
-    flat = faiss.IndexFlatIP(embedder.dimension)
-    flat.add(vectors)
+    # Only units whose text is new to the previous build of this folder are embedded.
+    embedded = embed_with_cache([u.text for u in units], embedder, index_dir, progress=progress)
+    vectors = build_vector_index(embedded.vectors)
     seconds = time.perf_counter() - started
+    passages_of = Counter(p.article_id for p in passages)
     manifest = Manifest(
         model=embedder.name,
         dimension=embedder.dimension,
@@ -50,10 +59,17 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, *, progre
         corpus_hash=fingerprint,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         build_seconds=round(seconds, 3),
-        articles=tuple(
-            ArticleInfo(a.id, a.title, a.source, a.date, sum(1 for p in passages if p.article_id == a.id))
-            for a in articles
-        ),
+        articles=tuple(ArticleInfo(a.id, a.title, a.source, a.date, passages_of[a.id]) for a in articles),
+        vector_index=describe(vectors),
     )
-    write_index(index_dir, StoredIndex(manifest, passages, flat))
-    return BuildReport(len(articles), len(passages), len(units), embedder.name, time.perf_counter() - started)
+    export = OnnxExport(embedder, index_dir)  # the model beside the index, for serving without torch
+
+    def extras(staging: Path) -> None:
+        embedded.write(staging)  # the cache for the next build, swapped in with this index
+        export(staging)
+
+    write_index(index_dir, StoredIndex(manifest, passages, vectors), extras=extras)
+    return BuildReport(
+        len(articles), len(passages), len(units), embedder.name, time.perf_counter() - started, export.outcome,
+        export.written, embedded=embedded.embedded, reused=embedded.reused, vector_index=describe(vectors),
+    )

@@ -17,6 +17,7 @@ from .build import build_index
 from .embedding import load_embedder
 from .engine import Answer, Engine
 from .errors import EngineError, IndexUnavailable
+from .onnx_embedder import ONNX_DIR, read_facts
 from .store import read_index
 from .settings import IndexSettings, describe_error
 
@@ -41,6 +42,8 @@ def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
     if args.if_missing:
         try:
             read_index(Path(settings.index_dir), model=settings.embedding_model)
+            if settings.embedding_backend != "torch":
+                read_facts(Path(settings.index_dir) / ONNX_DIR, model=settings.embedding_model)
         except IndexUnavailable as exc:
             print(f"building: {exc}", file=sys.stderr)
         else:
@@ -49,6 +52,10 @@ def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
     embedder = load_embedder(settings.embedding_model)
     report = build_index(Path(settings.corpus_dir), Path(settings.index_dir), embedder, progress=sys.stderr.isatty())
     print(report.summary())
+    if settings.embedding_backend != "torch" and not report.onnx_written:
+        print(f"error: EMBEDDING_BACKEND={settings.embedding_backend} cannot serve this model; set EMBEDDING_BACKEND=torch",
+              file=sys.stderr)
+        return 1
     return 0
 
 

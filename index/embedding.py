@@ -1,7 +1,9 @@
 """Turning text into unit-length vectors.
 
 `Embedder` is the small interface retrieval depends on. `SentenceTransformerEmbedder` is
-the real one; tests that must not load a model use a fake with the same two members.
+the real one and builds every index; `OnnxEmbedder` (onnx_embedder.py) runs the same model
+without torch to answer questions; tests that must not load a model use a fake with the
+same members.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ModelError
-from .settings import DEFAULT_MODEL
+from .settings import DEFAULT_MODEL, IndexSettings
 
 
 class Embedder(Protocol):
@@ -71,6 +73,11 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"model {name!r} does not report an embedding dimension")
         self.dimension = int(dimension)
 
+    @property
+    def sentence_transformer(self):
+        """The loaded model itself, for the ONNX export."""
+        return self._model
+
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         vectors = self._model.encode(
             list(texts),
@@ -86,3 +93,18 @@ class SentenceTransformerEmbedder:
 def load_embedder(name: str) -> SentenceTransformerEmbedder:
     """One model per name and process: a rebuild or a second engine reuses the loaded one."""
     return SentenceTransformerEmbedder(name)
+
+
+def serving_embedder(settings: IndexSettings) -> Embedder:
+    """The embedder EMBEDDING_BACKEND names, for answering questions against the built index.
+
+    The ONNX backends load the export the build wrote beside the index and never import
+    torch; `torch` is sentence-transformers itself. Building always uses `load_embedder`.
+    """
+    if settings.embedding_backend == "torch":
+        return load_embedder(settings.embedding_model)
+    from .onnx_embedder import ONNX_DIR, OnnxEmbedder
+
+    return OnnxEmbedder(
+        Path(settings.index_dir) / ONNX_DIR, settings.embedding_model, quantized=settings.embedding_backend == "onnx-int8"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .embedding import Embedder, load_embedder
+from .embedding import Embedder, serving_embedder
 from .errors import IndexMismatch
 from .passages import Passage, make_units
 from .retrieval import Hit, Retrieval, Retriever
@@ -30,9 +30,10 @@ class Engine:
 
     @classmethod
     def load(cls, settings: IndexSettings, embedder: Embedder | None = None) -> Engine:
-        """Read the index (checking its manifest) and load the model that built it."""
+        """Read the index (checking its manifest) and load the model that built it, run by
+        the EMBEDDING_BACKEND (or `embedder`, when given)."""
         stored = read_index(Path(settings.index_dir), model=settings.embedding_model)
-        embedder = embedder or load_embedder(settings.embedding_model)
+        embedder = embedder or serving_embedder(settings)
         if embedder.dimension != stored.manifest.dimension:
             raise IndexMismatch(
                 f"model {embedder.name!r} gives {embedder.dimension}-d vectors but the index holds "

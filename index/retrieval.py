@@ -34,6 +34,7 @@ from .answer_types import AnswerType, carries_answer_type, expected_answer_type
 from .embedding import Embedder
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
 from .passages import Passage, Unit, UnitKind
+from .vector_index import search_parameters
 
 COVERAGE_WEIGHT = 0.6
 CONTEXT_SHARE = 0.6  # what a word found only in the context counts, against one in the sentence
@@ -43,8 +44,10 @@ ANSWER_TYPE_BONUS = 0.15
 ANSWER_COVERAGE_WEIGHT = 1.0
 # Passages scored in full per question: the best this many by dense and by BM25 evidence.
 CANDIDATES = 50
-# Units the dense search returns per question form; every unit of a small corpus.
+# Units the dense search returns per question form; every unit of a small corpus. An HNSW
+# index is searched this deep (vector_index.search_parameters), so the list stays near-exact.
 DENSE_NEIGHBOURS = 1024
+_UNREACHED = np.float32(-1.0)  # the cosine a unit outside the dense neighbours counts as
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,15 @@ class Retriever:
 
     def search(self, question: str, k: int) -> Retrieval:
         terms = self.lexical.repair(question)
-        dense = self._dense_scores(_question_forms(question, terms))
+        units, similarities = self._dense_scores(_question_forms(question, terms))
+        # Values stay float32 scalars, so the fused scores come out exactly as they always have.
+        dense = dict(zip(units.tolist(), similarities))
         bm25 = self.lexical.scores(terms.terms)
         query_idf = {t: self._idf(t) for t in terms.terms}
 
         question_type = expected_answer_type(question)
-        hits = [self._score_passage(p, question, dense, query_idf, question_type) for p in self._candidates(dense, bm25)]
+        candidates = self._candidates(units, similarities, bm25)
+        hits = [self._score_passage(p, question, dense, query_idf, question_type) for p in candidates]
         hits.sort(key=lambda hit: -hit.score)
         known = sum(1 for w in terms.words if self.lexical.knows(w))
         unknown_share = 1.0 - known / len(terms.words) if terms.words else 1.0
@@ -109,22 +115,25 @@ class Retriever:
         return Retrieval(terms, hits[:k], unknown_share, unknown_names)
 
     def _score_passage(
-        self, p: int, question: str, dense: np.ndarray, query_idf: dict[str, float], question_type: AnswerType | None
+        self, p: int, question: str, dense: dict[int, np.float32], query_idf: dict[str, float],
+        question_type: AnswerType | None,
     ) -> Hit:
         """The passage scores as its best sentence in context; the answer sentence is the
         one best on its own evidence, since context is shared by its neighbours."""
         best_score, best_similarity, best_coverage = -math.inf, 0.0, 0.0
         answer, answer_score = 0, -math.inf
+        passage_similarity = dense.get(self._passage_unit[p], _UNREACHED)
         for s in self._sentences_of[p]:
             sentence = self._sentences[s]
             typed = ANSWER_TYPE_BONUS if question_type and carries_answer_type(
                 self.passages[p].sentences[sentence.number], question_type, question) else 0.0
-            similarity = max(dense[sentence.own_unit], dense[sentence.context_unit], dense[self._passage_unit[p]])
+            own_similarity = dense.get(sentence.own_unit, _UNREACHED)
+            similarity = max(own_similarity, dense.get(sentence.context_unit, _UNREACHED), passage_similarity)
             coverage = _coverage(query_idf, sentence)
             score = float(similarity + COVERAGE_WEIGHT * coverage + typed)
             if score > best_score:
                 best_score, best_similarity, best_coverage = score, float(similarity), coverage
-            own_score = dense[sentence.own_unit] + ANSWER_COVERAGE_WEIGHT * _coverage(query_idf, sentence, own_only=True) + typed
+            own_score = own_similarity + ANSWER_COVERAGE_WEIGHT * _coverage(query_idf, sentence, own_only=True) + typed
             if own_score > answer_score:
                 answer, answer_score = sentence.number, own_score
         return Hit(self.passages[p], best_score, best_similarity, best_coverage, answer)
@@ -134,22 +143,49 @@ class Retriever:
         n, df = len(self.passages), self._document_frequency.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def _dense_scores(self, questions: list[str]) -> np.ndarray:
-        """Best cosine of each unit against any form of the question; -1 for units not reached."""
-        vectors = self.embedder.embed(questions)
-        similarities, ids = self._vectors.search(vectors, min(DENSE_NEIGHBOURS, self._vectors.ntotal))
-        scores = np.full(self._vectors.ntotal, -1.0, dtype=np.float32)
-        for row_scores, row_ids in zip(similarities, ids):
-            found = row_ids >= 0
-            np.maximum.at(scores, row_ids[found], row_scores[found])
-        return scores
+    def _dense_scores(self, questions: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(units, cosines): the units the dense search reached, each with its best cosine
+        against any form of the question. A unit not reached counts as _UNREACHED.
 
-    def _candidates(self, dense: np.ndarray, bm25: np.ndarray) -> list[int]:
-        passage_dense = np.full(len(self.passages), -1.0, dtype=np.float32)
-        np.maximum.at(passage_dense, self._unit_passage, dense)
-        by_dense = np.argsort(-passage_dense, kind="stable")[:CANDIDATES]
-        by_bm25 = [p for p in np.argsort(-bm25, kind="stable")[:CANDIDATES] if bm25[p] > 0]
+        Only the returned neighbours are touched, so the work per question does not grow
+        with the corpus (a full-length score array would cost more than the search itself
+        at a million units).
+        """
+        vectors = self.embedder.embed(questions)
+        k = min(DENSE_NEIGHBOURS, self._vectors.ntotal)
+        similarities, ids = self._vectors.search(vectors, k, params=search_parameters(self._vectors, k))
+        found = ids >= 0
+        return _best_per_key(ids[found], similarities[found])
+
+    def _candidates(self, units: np.ndarray, similarities: np.ndarray, bm25: np.ndarray) -> list[int]:
+        """The passages scored in full: the best CANDIDATES by their best unit's cosine (ties
+        to the earlier passage) and the best CANDIDATES by BM25. Only passages the dense
+        search reached can be dense candidates; in a corpus of fewer than DENSE_NEIGHBOURS
+        units that is every passage."""
+        passages, passage_dense = _best_per_key(self._unit_passage[units], similarities)
+        by_dense = passages[np.lexsort((passages, -passage_dense))[:CANDIDATES]]
+        by_bm25 = [p for p in _top_indices(bm25, CANDIDATES) if bm25[p] > 0]
         return sorted({int(p) for p in by_dense} | {int(p) for p in by_bm25})
+
+
+def _best_per_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct key once (ascending) with its highest value: a sparse `np.maximum.at`."""
+    order = np.lexsort((-values, keys))
+    keys, values = keys[order], values[order]
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first], values[first]
+
+
+def _top_indices(values: np.ndarray, k: int) -> np.ndarray:
+    """`np.argsort(-values, kind="stable")[:k]` (best first, ties to the lower index), in
+    linear rather than n log n time."""
+    if len(values) <= k:
+        return np.argsort(-values, kind="stable")
+    cutoff = np.partition(values, len(values) - k)[len(values) - k]  # the k-th largest
+    above = np.flatnonzero(values > cutoff)
+    chosen = np.concatenate([above, np.flatnonzero(values == cutoff)[: k - len(above)]])
+    return chosen[np.argsort(-values[chosen], kind="stable")]
 
 
 def _coverage(query_idf: dict[str, float], sentence: _Sentence, own_only: bool = False) -> float:

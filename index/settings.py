@@ -8,6 +8,7 @@ engine reads the environment.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,14 @@ class IndexSettings(BaseSettings):
         DEFAULT_MODEL,
         min_length=1,
         description="A sentence-transformers model: a local path or a hub name.",
+    )
+    # The build always embeds with sentence-transformers and exports the model to ONNX beside
+    # the index; this chooses what answers questions. `onnx` gives the same first passage as
+    # `torch` on every dev and extra question, in a fraction of the time and memory and
+    # without importing torch (benchmarks/embedding_backends.py); `onnx-int8` is faster still but moves
+    # embeddings slightly, so it is opt-in.
+    embedding_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
+        "onnx", description="What embeds questions: onnx, onnx-int8 or torch (sentence-transformers)."
     )
     # Chosen by `python -m index calibrate` on the dev set (see README, "Abstention").
     answer_threshold: float = Field(

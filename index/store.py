@@ -2,7 +2,10 @@
 
     manifest.json   what built it (model, dimension, chunker, corpus hash, time) and counts
     passages.json   the passages, in index order
-    vectors.faiss   one normalised vector per scoring unit, inner product = cosine
+    vectors.faiss   one normalised vector per scoring unit, inner product = cosine; exact
+                    search for small corpora, HNSW for large ones (vector_index.py)
+    embeddings.npy, embedding_keys.npy
+                    the unit vectors by content hash, reused by the next build (embedding_cache.py)
 
 The manifest is checked on load: an index built by another model or chunker would give
 silently wrong answers, so it is refused with a message saying to rebuild. Writes go to a
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,6 +26,7 @@ import faiss
 
 from .errors import IndexCorrupted, IndexMismatch, IndexMissing
 from .passages import CHUNKER_VERSION, Passage
+from .vector_index import describe
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -51,6 +56,9 @@ class Manifest:
     build_seconds: float
     articles: tuple[ArticleInfo, ...]
     format_version: int = FORMAT_VERSION
+    # The FAISS index type and its parameters (vector_index.describe); indexes built before
+    # the choice existed were all exact.
+    vector_index: str = "IndexFlatIP"
 
     @classmethod
     def from_dict(cls, data: dict) -> Manifest:
@@ -66,8 +74,12 @@ class StoredIndex:
     vectors: faiss.Index
 
 
-def write_index(index_dir: Path, stored: StoredIndex) -> None:
-    """Write atomically: into a sibling temporary folder, then swap it into place."""
+def write_index(index_dir: Path, stored: StoredIndex, *, extras: Callable[[Path], None] | None = None) -> None:
+    """Write atomically: into a sibling temporary folder, then swap it into place.
+
+    `extras(staging)` writes further files into the new folder before it is finished (the
+    ONNX export of the model), so they are swapped in with the index or not at all.
+    """
     index_dir = index_dir.resolve()
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.new-", dir=index_dir.parent))
@@ -75,6 +87,8 @@ def write_index(index_dir: Path, stored: StoredIndex) -> None:
         faiss.write_index(stored.vectors, str(staging / VECTORS))
         passages = [asdict(p) for p in stored.passages]
         (staging / PASSAGES).write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
+        if extras is not None:
+            extras(staging)
         # The manifest goes last: a folder with a manifest is a finished one.
         (staging / MANIFEST).write_text(json.dumps(asdict(stored.manifest), indent=2, ensure_ascii=False), encoding="utf-8")
         _swap_into_place(staging, index_dir)
@@ -111,7 +125,10 @@ def read_index(index_dir: Path, *, model: str) -> StoredIndex:
         vectors = faiss.read_index(str(index_dir / VECTORS))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexCorrupted(f"index in {index_dir} is damaged ({type(exc).__name__}); {REBUILD_HINT}") from None
-    if len(passages) != manifest.passage_count or vectors.ntotal != manifest.unit_count or vectors.d != manifest.dimension:
+    if (
+        len(passages) != manifest.passage_count or vectors.ntotal != manifest.unit_count
+        or vectors.d != manifest.dimension or describe(vectors) != manifest.vector_index
+    ):
         raise IndexCorrupted(f"index in {index_dir} is inconsistent with its manifest; {REBUILD_HINT}")
     return StoredIndex(manifest, passages, vectors)
 

@@ -38,12 +38,13 @@ def bot_index(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> tuple[
 
 
 @pytest.fixture(scope="session")
-def bot_engine(bot_index, real_embedder):
+def bot_engine(bot_index):
+    """The engine as `python -m bot` loads it: the default (ONNX) backend, no torch."""
     from index import Engine, IndexSettings
 
     corpus, index = bot_index
     settings = IndexSettings(_env_file=None, corpus_dir=corpus, index_dir=index, embedding_model=MODEL)
-    return Engine.load(settings, real_embedder)
+    return Engine.load(settings)
 
 
 @pytest.fixture
@@ -64,6 +65,7 @@ def bot_settings(api: Any, corpus: Path, index: Path, tmp_path: Path, **override
         "index_dir": index,
         "embedding_model": MODEL,
         "feedback_file": tmp_path / "feedback.jsonl",
+        "update_journal_file": tmp_path / "update-journal.jsonl",
         "feedback_salt": "test-salt-0123456789",
         **overrides,
     }

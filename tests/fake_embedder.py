@@ -19,9 +19,11 @@ class HashingEmbedder:
         self.name = name
         self.dimension = dimension
         self.calls = 0
+        self.texts: list[str] = []  # every text embedded, in order: what a build had to compute
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         self.calls += 1
+        self.texts.extend(texts)
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for term in analyze(text) or ["<empty>"]:

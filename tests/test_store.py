@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from index import Engine, IndexCorrupted, IndexMismatch, IndexMissing, IndexSettings, build_index
+from index.embedding_cache import EMBEDDING_KEYS, EMBEDDINGS
 from index.store import MANIFEST, PASSAGES, VECTORS, read_index
 from tests.fake_embedder import BrokenEmbedder, HashingEmbedder
 
@@ -26,7 +27,7 @@ def test_build_writes_a_manifest_that_describes_the_index(built):
     assert manifest["passage_count"] == report.passages == 6
     assert manifest["articles"][0]["title"].startswith("Why Is Everyone Talking")
     assert len(manifest["corpus_hash"]) == 64 and manifest["built_at"].endswith("+00:00")
-    assert {p.name for p in index_dir.iterdir()} == {MANIFEST, PASSAGES, VECTORS}
+    assert {p.name for p in index_dir.iterdir()} == {MANIFEST, PASSAGES, VECTORS, EMBEDDINGS, EMBEDDING_KEYS}
 
 
 def test_engine_loads_and_answers_with_the_fake_model(built):
@@ -79,7 +80,8 @@ def test_failed_build_leaves_the_old_index_serving_and_no_debris(built):
     index_dir, _ = built
     before = {p.name: p.read_bytes() for p in index_dir.iterdir()}
     with pytest.raises(RuntimeError):
-        build_index(REPO_CORPUS, index_dir, BrokenEmbedder())
+        # Another model: its vectors are not in the cache, so the build has to embed, and fails.
+        build_index(REPO_CORPUS, index_dir, BrokenEmbedder(name="test/broken"))
     assert {p.name: p.read_bytes() for p in index_dir.iterdir()} == before
     assert [p.name for p in index_dir.parent.iterdir()] == ["index"]
 

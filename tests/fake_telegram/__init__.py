@@ -13,6 +13,6 @@ Usage::
 
 from .api_support import ApiError
 from .server import FakeBotApi
-from .state import Call
+from .state import Call, eventually
 
-__all__ = ["ApiError", "Call", "FakeBotApi"]
+__all__ = ["ApiError", "Call", "FakeBotApi", "eventually"]

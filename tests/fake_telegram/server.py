@@ -35,6 +35,12 @@ _INT_RE = re.compile(r"-?\d+")
 _FLOAT_RE = re.compile(r"-?\d+\.\d+")
 
 
+# A dropped call: the connection is closed without an answer, before the method ran
+# ("before": the request was lost on the way) or after ("after": the answer was lost).
+DROPPED = -1  # the error_code a call dropped "before" is recorded with
+DROP_MODES = ("before", "after")
+
+
 @dataclass
 class Fault:
     """Make the next ``remaining`` matching calls slow and/or fail."""
@@ -44,6 +50,7 @@ class Fault:
     retry_after: int | None
     remaining: int
     delay: float | None
+    drop: str | None = None
 
     def matches(self, method: str) -> bool:
         return self.remaining > 0 and (self.method is None or self.method.lower() == method.lower())
@@ -158,21 +165,28 @@ class FakeBotApi(UserActions):
         retry_after: int | None = None,
         count: int = 1,
         delay: float | None = None,
+        drop: str | None = None,
     ) -> None:
         """The next ``count`` calls (of ``method``, or any) fail with ``status``
-        (500 if neither status nor delay is given; 429 carries retry_after) and/or
-        are answered only after ``delay`` seconds."""
-        if status is None and delay is None:
+        (500 if neither status, delay nor drop is given; 429 carries retry_after),
+        are answered only after ``delay`` seconds, and/or lose their connection:
+        ``drop="before"`` closes it without running the method (recorded with
+        error_code DROPPED), ``drop="after"`` runs the method, then closes it
+        without answering (recorded as a success: the chat shows the result)."""
+        if drop is not None and drop not in DROP_MODES:
+            raise ValueError(f"drop must be one of {DROP_MODES}")
+        if status is None and delay is None and drop is None:
             status = 500
-        self._faults.append(Fault(method, status, retry_after, count, delay))
+        self._faults.append(Fault(method, status, retry_after, count, delay, drop))
 
     def clear_faults(self) -> None:
         self._faults.clear()
 
-    async def _apply_fault(self, method: str) -> None:
+    async def _apply_fault(self, method: str) -> str | None:
+        """Wait and/or raise as the next matching fault says; returns its drop mode."""
         fault = next((f for f in self._faults if f.matches(method)), None)
         if fault is None:
-            return
+            return None
         fault.remaining -= 1
         self._faults = [f for f in self._faults if f.remaining > 0]
         if fault.delay:
@@ -183,6 +197,7 @@ class FakeBotApi(UserActions):
         error = fault.error()
         if error:
             raise error
+        return fault.drop
 
     # ---- Bot API handler -------------------------------------------------------------------
 
@@ -195,7 +210,10 @@ class FakeBotApi(UserActions):
         call = Call(method=method, params={}, time=time.time())
         try:
             call.params = await read_params(request)
-            await self._apply_fault(method)
+            drop = await self._apply_fault(method)
+            if drop == "before":
+                call.error_code = DROPPED
+                return self._drop(request, call)
             if found is None:
                 raise ApiError(404, "Not Found: method not found")
             call.result = await self.methods.call(found[1], call.params)
@@ -205,8 +223,17 @@ class FakeBotApi(UserActions):
             _LOGGER.exception("fake Bot API crashed in %s", method)
             crash = ApiError(500, f"Internal Server Error: the fake crashed: {exc!r}")
             return self._failed(call, crash)
+        if drop == "after":
+            return self._drop(request, call)
         self.record(call)
         return web.json_response({"ok": True, "result": call.result})
+
+    def _drop(self, request: web.Request, call: Call) -> web.Response:
+        """Close the connection without an answer (the client sees it disconnect)."""
+        self.record(call)
+        if request.transport is not None:
+            request.transport.close()
+        return web.Response(status=HTTPStatus.INTERNAL_SERVER_ERROR)  # never reaches the client
 
     def _failed(self, call: Call, error: ApiError) -> web.Response:
         call.error_code = error.code

@@ -332,5 +332,16 @@ class TelegramState:
         return ", ".join(f"{c.method}({c.error_code or 'ok'})" for c in recent) or "none"
 
 
+async def eventually(check: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> None:
+    """Poll ``check`` until it is truthy, for state the server is not told about (the
+    bot's own, in tests that run it in-process); raises TimeoutError after ``timeout``."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not check():
+        if loop.time() > deadline:
+            raise TimeoutError(f"{what} not reached within {timeout} s")
+        await asyncio.sleep(0.05)
+
+
 def _update_type(update: dict[str, Any]) -> str:
     return next(key for key in update if key != "update_id")

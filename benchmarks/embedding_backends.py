@@ -1,0 +1,127 @@
+"""The three EMBEDDING_BACKENDs side by side: the measurement behind its default.
+
+    python benchmarks/embedding_backends.py ../shared/eval/dev.jsonl tests/data/extra.jsonl
+    python benchmarks/embedding_backends.py --rounds 9 --starts 7 --threads 1,2 QUESTIONS...
+
+Builds a throw-away index of the corpus (sentence-transformers, with its ONNX export), then
+for each backend prints, every figure a median over rounds:
+
+- embed p50/p95: one question at a time through the backend's `embed`, as the engine calls
+  it (every question of the sets, --rounds times, after a warm-up);
+- ask p50: `Engine.ask` end to end (embedding, FAISS, lexical scoring);
+- start: wall time of `python -m index ask --json QUESTION` in a fresh process, from
+  launch to exit (imports, index and model load, one answer), median of --starts runs;
+- RSS: peak resident memory of that process (ru_maxrss);
+- hit@1 and the number of questions whose first passage differs from sentence-transformers'.
+
+--threads adds ONNX rows with other intra-op thread counts (embed latency only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from index import Engine, IndexSettings, build_index, load_embedder  # noqa: E402
+from index.evaluation import first_hit_rank, load_questions  # noqa: E402
+from index.onnx_embedder import ONNX_DIR, OnnxEmbedder  # noqa: E402
+from index.settings import DEFAULT_MODEL  # noqa: E402
+
+BACKENDS = ("torch", "onnx", "onnx-int8")
+PROBE = "Who is the CEO of Robinhood?"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path, help="JSONL question sets")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--threads", default="", help="comma-separated ONNX thread counts to compare")
+    args = parser.parse_args()
+    questions = [q for path in args.files for q in load_questions(path)]
+
+    with tempfile.TemporaryDirectory() as root:
+        index = Path(root) / "index"
+        build_index(REPO / "corpus", index, load_embedder(DEFAULT_MODEL))
+        engines = {b: Engine.load(settings(index, b)) for b in BACKENDS}
+        reference = {q.question: engines["torch"].ask(q.question).hits[0].passage for q in questions}
+        print(f"{len(questions)} questions; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(f"{'backend':<14}{'embed p50':>10}{'p95':>8}{'ask p50':>9}{'start':>8}{'RSS MB':>8}{'hit@1':>7}{'differ':>8}")
+        for backend, engine in engines.items():
+            embed = latencies(lambda q: engine.embedder.embed([q]), questions, args.rounds)
+            ask = latencies(engine.ask, questions, args.rounds)
+            start, rss = cold_start(index, backend, args.starts)
+            answerable = [q for q in questions if q.answers]
+            hit1 = sum(first_hit_rank(q, [engine.ask(q.question).hits[0].passage.text]) == 1 for q in answerable)
+            differ = sum(engine.ask(q.question).hits[0].passage != reference[q.question] for q in questions)
+            print(f"{backend:<14}{ms(embed, 50):>10}{ms(embed, 95):>8}{ms(ask, 50):>9}{start:>7.2f}s{rss:>8.0f}"
+                  f"{hit1 / len(answerable):>7.3f}{differ:>8}")
+        for threads in filter(None, args.threads.split(",")):
+            for quantized in (False, True):
+                embedder = OnnxEmbedder(index / ONNX_DIR, DEFAULT_MODEL, quantized=quantized, threads=int(threads))
+                embed = latencies(lambda q: embedder.embed([q]), questions, args.rounds)
+                name = f"{'onnx-int8' if quantized else 'onnx'} x{threads}"
+                print(f"{name:<14}{ms(embed, 50):>10}{ms(embed, 95):>8}")
+
+
+def settings(index: Path, backend: str) -> IndexSettings:
+    return IndexSettings(_env_file=None, corpus_dir=REPO / "corpus", index_dir=index, embedding_backend=backend)
+
+
+def latencies(call, questions, rounds: int) -> list[list[float]]:
+    """Seconds per call, one list per round (the first questions once more as a warm-up)."""
+    for q in questions[:5]:
+        call(q.question)
+    runs = []
+    for _ in range(rounds):
+        run = []
+        for q in questions:
+            started = time.perf_counter()
+            call(q.question)
+            run.append(time.perf_counter() - started)
+        runs.append(run)
+    return runs
+
+
+def ms(runs: list[list[float]], percentile: int) -> str:
+    """The median over rounds of each round's percentile, in milliseconds."""
+    values = [statistics.quantiles(run, n=100)[percentile - 1] if percentile != 50 else statistics.median(run) for run in runs]
+    return f"{statistics.median(values) * 1000:.2f}"
+
+
+# `python -m index ask --json PROBE`, reporting its peak RSS on exit. VmHWM is read in the
+# process itself: ru_maxrss of a child counts the parent's pages from before its exec.
+ASK = (
+    "import atexit, re, sys\n"
+    "atexit.register(lambda: print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1], file=sys.stderr))\n"
+    "from index.cli import main\n"
+    "sys.exit(main(['ask', '--json', sys.argv[1]]))\n"
+)
+
+
+def cold_start(index: Path, backend: str, starts: int) -> tuple[float, float]:
+    """Median seconds and MB of peak RSS of `python -m index ask` in a fresh process."""
+    env = {**os.environ, "INDEX_DIR": str(index), "CORPUS_DIR": str(REPO / "corpus"), "EMBEDDING_BACKEND": backend}
+    seconds, peaks = [], []
+    for _ in range(starts):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", ASK, PROBE], cwd=REPO, env=env, capture_output=True, text=True)
+        seconds.append(time.perf_counter() - started)
+        if done.returncode != 0 or not json.loads(done.stdout)["passages"]:
+            raise SystemExit(f"python -m index ask failed with EMBEDDING_BACKEND={backend}: {done.stderr[-500:]}")
+        peaks.append(int(done.stderr.split()[-1]) / 1024)  # kB
+    return statistics.median(seconds), statistics.median(peaks)
+
+
+if __name__ == "__main__":
+    main()

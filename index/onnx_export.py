@@ -1,0 +1,231 @@
+"""Exporting the sentence-transformers model to ONNX beside the index (build time only).
+
+The transformer is exported with `torch.onnx.export` (the TorchScript exporter, which
+needs nothing beyond torch; `sentence-transformers[onnx]` cannot be installed with
+sentence-transformers 6). Pooling and normalisation stay out of the graph and are done in
+numpy by `OnnxEmbedder`, so only the well-trodden part of the model is exported.
+
+An export is tied to the weights by a fingerprint, so it is redone only when the model
+changed: otherwise the previous index's export (or this process's last one) is hard-linked
+into the new index folder, which makes a rebuild cost no export at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import warnings
+import weakref
+from dataclasses import asdict
+from pathlib import Path
+
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import EngineError
+from .onnx_embedder import FACTS, MODEL_FILES, ONNX_DIR, OUTPUT, TOKENIZER, ExportFacts, read_facts
+
+OPSET = 17
+GRAPH_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+# Hashing 90 MB of weights takes a moment: once per loaded model and process.
+_fingerprints: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# fingerprint -> the folder of this process's last export, to link into the next build.
+_last_export: dict[str, Path] = {}
+
+
+class ExportUnsupported(Exception):
+    """The model is not a plain transformer with mean pooling; it is served by torch only.
+    Never escapes this module: the build goes on and reports it."""
+
+
+class OnnxExport:
+    """The `extras` hook of `write_index`: puts a valid export into the staging folder.
+
+    `outcome` says afterwards what happened, for the build report; `written` whether the
+    new index can be served by the ONNX backends.
+    """
+
+    def __init__(self, embedder: Embedder, previous_index: Path) -> None:
+        self._embedder = embedder
+        self._previous = (previous_index / ONNX_DIR).absolute()
+        self.outcome = "no ONNX export"
+        self.written = False
+
+    def __call__(self, staging: Path) -> None:
+        if not isinstance(self._embedder, SentenceTransformerEmbedder):  # a test's fake model
+            self.outcome = "no ONNX export (not embedded by sentence-transformers)"
+            return
+        try:
+            self.outcome = self._place(self._embedder, staging / ONNX_DIR)
+        except ExportUnsupported as exc:
+            shutil.rmtree(staging / ONNX_DIR, ignore_errors=True)  # no half-written export in the index
+            self.outcome = f"no ONNX export ({exc})"
+        else:
+            self.written = True
+
+    def _place(self, embedder: SentenceTransformerEmbedder, target: Path) -> str:
+        fingerprint = model_fingerprint(embedder)
+        sources = (self._previous, _last_export.get(fingerprint))
+        # Once swapped in, the new index holds this export; checked again before any reuse.
+        _last_export[fingerprint] = self._previous
+        for source in sources:
+            facts = _export_of(source, embedder.name, fingerprint) if source else None
+            if facts:
+                _link_files(source, target, [*facts.files, FACTS])  # export.json last, as when exporting
+                return "ONNX export reused"
+        export_model(embedder, target)
+        return f"exported ONNX to {self._previous}"
+
+
+def export_model(embedder: SentenceTransformerEmbedder, target: Path, *, quantize: bool = True) -> ExportFacts:
+    """Write model.onnx (and model.int8.onnx), tokenizer.json and export.json into `target`."""
+    import torch
+
+    st = embedder.sentence_transformer
+    transformer, tokenizer, max_seq_length = _parts(st)
+    inputs = tuple(n for n in GRAPH_INPUTS if n in _accepted_inputs(transformer, tokenizer))
+    target.mkdir(parents=True, exist_ok=True)
+
+    sample = tokenizer(["an example", "a slightly longer example text"], padding=True, return_tensors="pt")
+    graph = _last_hidden_state(transformer, inputs)
+    axes = {name: {0: "batch", 1: "sequence"} for name in (*inputs, OUTPUT)}
+    try:
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the exporter's deprecation and tracing notices
+            torch.onnx.export(
+                graph, tuple(sample[n] for n in inputs), str(target / MODEL_FILES["fp32"]), dynamo=False,
+                input_names=list(inputs), output_names=[OUTPUT], dynamic_axes=axes, opset_version=OPSET,
+            )
+    except Exception as exc:  # an architecture the tracer cannot follow: serve it with torch
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ExportUnsupported(f"torch.onnx.export failed: {first_line}") from None
+    if quantize:
+        _quantize(target / MODEL_FILES["fp32"], target / MODEL_FILES["int8"])
+    (target / TOKENIZER).write_text(_tokenizer_json(tokenizer), encoding="utf-8")
+
+    files = [MODEL_FILES["fp32"], TOKENIZER] + ([MODEL_FILES["int8"]] if quantize else [])
+    facts = ExportFacts(
+        model=embedder.name,
+        fingerprint=model_fingerprint(embedder),
+        dimension=embedder.dimension,
+        max_seq_length=max_seq_length,
+        pooling="mean",
+        inputs=inputs,
+        pad_id=int(tokenizer.pad_token_id),
+        pad_token=str(tokenizer.pad_token),
+        files={name: (target / name).stat().st_size for name in files},
+    )
+    # Written last: a folder with export.json holds a finished export.
+    (target / FACTS).write_text(json.dumps(asdict(facts), indent=2), encoding="utf-8")
+    return facts
+
+
+def model_fingerprint(embedder: SentenceTransformerEmbedder) -> str:
+    """sha256 of what decides the vectors: weights, tokenizer and max_seq_length."""
+    st = embedder.sentence_transformer
+    if st not in _fingerprints:
+        import torch
+
+        transformer, tokenizer, max_seq_length = _parts(st)
+        digest = hashlib.sha256(f"{max_seq_length}\n{_tokenizer_json(tokenizer)}".encode())
+        for name, tensor in transformer.state_dict().items():
+            digest.update(name.encode())
+            digest.update(tensor.detach().cpu().contiguous().flatten().view(torch.uint8).numpy().tobytes())
+        _fingerprints[st] = digest.hexdigest()
+    return _fingerprints[st]
+
+
+def _export_of(onnx_dir: Path, model: str, fingerprint: str) -> ExportFacts | None:
+    """The facts of a finished, undamaged export of these very weights (int8 included), or None."""
+    try:
+        facts = read_facts(onnx_dir, model=model)
+    except EngineError:
+        return None
+    return facts if facts.fingerprint == fingerprint and MODEL_FILES["int8"] in facts.files else None
+
+
+def _link_files(source: Path, target: Path, names: list[str]) -> None:
+    """Hard links: no copy of 110 MB per rebuild. Safe because export files are only ever
+    written new, never changed in place, so the old index's rmtree leaves the links intact."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        try:
+            os.link(source / name, target / name)
+        except OSError:  # another file system, or links not supported
+            shutil.copy2(source / name, target / name)
+
+
+def _last_hidden_state(transformer, inputs: tuple[str, ...]):
+    """The transformer with positional inputs in a fixed order and one output: the graph's
+    interface. Defined here because torch is imported only when exporting."""
+    import torch
+
+    class LastHiddenState(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, *tensors):
+            return self.transformer(**dict(zip(inputs, tensors))).last_hidden_state
+
+    return LastHiddenState().eval()
+
+
+def _parts(st):
+    """(transformer, tokenizer, max_seq_length) of a Transformer -> mean Pooling -> Normalize model."""
+    modules = list(st)
+    kinds = [type(m).__name__ for m in modules]
+    if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]):
+        raise ExportUnsupported(f"only Transformer + Pooling (+ Normalize) models are exported, not {' + '.join(kinds)}")
+    pooling = modules[1].get_config_dict()
+    # sentence-transformers 6 names the mode; 5 has one flag per mode.
+    if pooling.get("pooling_mode", "mean" if pooling.get("pooling_mode_mean_tokens") else None) != "mean":
+        raise ExportUnsupported("only mean pooling is exported")
+    first = modules[0]
+    transformer = getattr(first, "auto_model", None) or first.model
+    tokenizer = first.tokenizer
+    if not getattr(tokenizer, "is_fast", False) or tokenizer.pad_token is None:
+        raise ExportUnsupported("the model has no fast tokenizer with a padding token to save for `tokenizers`")
+    return transformer, tokenizer, int(first.max_seq_length)
+
+
+def _accepted_inputs(transformer, tokenizer) -> set[str]:
+    import inspect
+
+    parameters = inspect.signature(transformer.forward).parameters
+    return {n for n in tokenizer.model_input_names if n in parameters} | {"input_ids", "attention_mask"}
+
+
+def _tokenizer_json(tokenizer) -> str:
+    """The fast tokenizer as sentence-transformers uses it, without the truncation and padding
+    state transformers leaves on it from the last call: OnnxEmbedder sets both explicitly."""
+    from tokenizers import Tokenizer
+
+    copy = Tokenizer.from_str(tokenizer.backend_tokenizer.to_str())
+    copy.no_truncation()
+    copy.no_padding()
+    return copy.to_str()
+
+
+def _quantize(source: Path, target: Path) -> None:
+    """Dynamic int8, one scale per output channel (accuracy: benchmarks/embedding_backends.py).
+
+    The quantiser's advice to pre-process first is dropped: that step's shape inference
+    fails on this graph, and int8 with VNNI needs no reduced range either."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    advice = _DropQuantizerAdvice()
+    logging.getLogger().addFilter(advice)  # it logs on the root logger
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_dynamic(str(source), str(target), per_channel=True, weight_type=QuantType.QInt8)
+    finally:
+        logging.getLogger().removeFilter(advice)
+
+
+class _DropQuantizerAdvice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()

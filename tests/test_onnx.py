@@ -1,0 +1,231 @@
+"""The ONNX serving path: export beside the index, agreement with sentence-transformers,
+refusal of a missing, damaged or foreign export, and no torch on the way to an answer."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import Engine, IndexCorrupted, IndexMismatch, IndexSettings, IndexUnavailable, build_index
+from index.onnx_embedder import FACTS, MODEL_FILES, ONNX_DIR, TOKENIZER, OnnxEmbedder, read_facts
+from tests.conftest import MODEL, REPO
+from tests.fake_embedder import HashingEmbedder
+
+DATA = Path(__file__).resolve().parent / "data"
+QUESTION_SETS = [REPO.parent / "shared" / "eval" / "dev.jsonl", DATA / "extra.jsonl"]
+TEXTS = [
+    "What did Musk tweet to Putin?",
+    "Илон Маск пригласил Владимира Путина в Clubhouse. Что ответил Кремль?",  # Cyrillic
+    "Clubhouse " + "is an audio-only social network where people talk in rooms. " * 60,  # > max_seq_length
+    "",
+    "  leading and trailing spaces  ",
+]
+
+
+def questions() -> list[str]:
+    found = [path for path in QUESTION_SETS if path.exists()]
+    return [json.loads(line)["question"] for path in found for line in path.read_text().splitlines() if line.strip()]
+
+
+def settings(index_dir: Path, backend: str = "onnx", model: str = MODEL) -> IndexSettings:
+    return IndexSettings(_env_file=None, corpus_dir=REPO / "corpus", index_dir=index_dir,
+                         embedding_model=model, embedding_backend=backend)
+
+
+# --- the export and the embeddings (real model) -------------------------------------------------
+
+
+@pytest.mark.model
+def test_the_build_exports_the_model_and_records_what_it_exported(bot_index):
+    _, index = bot_index
+    onnx = index / ONNX_DIR
+    assert {p.name for p in onnx.iterdir()} == {FACTS, TOKENIZER, *MODEL_FILES.values()}
+    facts = read_facts(onnx, model=MODEL)
+    assert (facts.model, facts.dimension, facts.max_seq_length, facts.pooling) == (MODEL, 384, 256, "mean")
+    assert facts.inputs == ("input_ids", "attention_mask", "token_type_ids")
+    assert len(facts.fingerprint) == 64
+
+
+@pytest.mark.model
+def test_a_rebuild_links_the_export_instead_of_exporting_again(bot_index, real_embedder, tmp_path):
+    corpus, _ = bot_index
+    report = build_index(corpus, tmp_path / "index", real_embedder)
+    assert report.onnx == "ONNX export reused" and report.onnx_written
+    assert (tmp_path / "index" / ONNX_DIR / MODEL_FILES["fp32"]).stat().st_nlink >= 2  # a hard link, not a 90 MB copy
+
+
+@pytest.mark.model
+def test_onnx_embeddings_match_sentence_transformers(bot_index, real_embedder):
+    _, index = bot_index
+    expected = real_embedder.embed(TEXTS)
+    onnx = OnnxEmbedder(index / ONNX_DIR, MODEL).embed(TEXTS)
+    assert onnx.dtype == np.float32 and onnx.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
+    assert np.min(np.sum(expected * onnx, axis=1)) >= 0.9999
+    # int8 trades accuracy for speed (opt-in): a looser bound, the figure shown with -rP.
+    int8 = OnnxEmbedder(index / ONNX_DIR, MODEL, quantized=True).embed(TEXTS)
+    cosines = np.sum(expected * int8, axis=1)
+    print(f"int8 cosine to sentence-transformers: min {cosines.min():.4f}, mean {cosines.mean():.4f}")
+    assert cosines.min() >= 0.95
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not questions(), reason="no question sets")
+def test_the_onnx_backend_ranks_the_same_first_passage_as_sentence_transformers(bot_index, real_embedder):
+    """What the default backend promises: on every dev and extra question, the same answer."""
+    _, index = bot_index
+    torch = Engine.load(settings(index, "torch"), Prefetched(real_embedder, questions()))
+    onnx = Engine.load(settings(index, "onnx"))
+    int8 = Engine.load(settings(index, "onnx-int8"))
+    differ = {"onnx": [], "onnx-int8": []}
+    for question in questions():
+        expected = torch.ask(question).hits[0].passage
+        for name, engine in (("onnx", onnx), ("onnx-int8", int8)):
+            if engine.ask(question).hits[0].passage != expected:
+                differ[name].append(question)
+    print(f"int8: first passage differs on {len(differ['onnx-int8'])} of {len(questions())} questions")
+    assert differ["onnx"] == []
+
+
+class Prefetched:
+    """sentence-transformers with the questions embedded up front in one batch: the same
+    vectors to float rounding, without a slow torch call per question on a busy machine."""
+
+    def __init__(self, embedder, texts: list[str]) -> None:
+        self.name, self.dimension, self._embedder = embedder.name, embedder.dimension, embedder
+        self._known = dict(zip(texts, embedder.embed(texts)))
+
+    def embed(self, texts, *, progress: bool = False) -> np.ndarray:
+        missing = [t for t in texts if t not in self._known]  # a question with a repaired typo
+        if missing:
+            self._known.update(zip(missing, self._embedder.embed(missing)))
+        return np.stack([self._known[t] for t in texts])
+
+
+@pytest.mark.model
+def test_no_torch_is_imported_to_answer_a_question(bot_index):
+    """`python -m index ask` and the bot's modules, in fresh processes: torch and its
+    libraries are never imported (-X importtime lists every module a process imports)."""
+    corpus, index = bot_index
+    env = {**os.environ, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index), "EMBEDDING_BACKEND": "onnx",
+           "EMBEDDING_MODEL": MODEL, "PYTHONPATH": str(REPO)}
+    ask = subprocess.run([sys.executable, "-X", "importtime", "-m", "index", "ask", "--json", "Who is the CEO of Robinhood?"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert ask.returncode == 0, ask.stderr[-2000:]
+    assert "Vlad Tenev" in json.loads(ask.stdout)["passages"][0]["text"]
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in ask.stderr.splitlines() if line.startswith("import time:")}
+    assert "onnxruntime" in imported
+    assert not imported & {"torch", "transformers", "sentence_transformers"}
+
+    script = (
+        "import sys, bot.__main__, bot.app, bot.reindex\n"
+        "from index import Engine, IndexSettings\n"
+        "engine = Engine.load(IndexSettings())\n"
+        "assert engine.ask('Who is the CEO of Robinhood?').hits\n"
+        "print(sorted({'torch', 'transformers', 'sentence_transformers'} & set(sys.modules)))\n"
+    )
+    bot = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert bot.returncode == 0, bot.stderr[-2000:]
+    assert bot.stdout.strip() == "[]"
+
+
+# --- refusals, with no model loaded -------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_index(tmp_path) -> Path:
+    """An index built by the fake model: no ONNX export beside it."""
+    index = tmp_path / "index"
+    report = build_index(REPO / "corpus", index, HashingEmbedder(name=MODEL, dimension=384))
+    assert not report.onnx_written and "no ONNX export" in report.summary()
+    return index
+
+
+def fake_export(index: Path, **facts) -> Path:
+    onnx = index / ONNX_DIR
+    onnx.mkdir()
+    for name in (*MODEL_FILES.values(), TOKENIZER):
+        (onnx / name).write_bytes(b"not an onnx file")
+    values = {"model": MODEL, "fingerprint": "0" * 64, "dimension": 384, "max_seq_length": 256, "pooling": "mean",
+              "inputs": ["input_ids", "attention_mask"], "pad_id": 0, "pad_token": "[PAD]",
+              "files": {name: 16 for name in (*MODEL_FILES.values(), TOKENIZER)}, **facts}
+    (onnx / FACTS).write_text(json.dumps(values))
+    return onnx
+
+
+def one_line_error(index: Path, backend: str = "onnx") -> IndexUnavailable:
+    with pytest.raises(IndexUnavailable) as caught:
+        Engine.load(settings(index, backend))
+    message = str(caught.value)
+    assert "\n" not in message and "python -m index build" in message
+    return caught.value
+
+
+def test_an_index_without_an_export_asks_for_a_rebuild(fake_index):
+    error = one_line_error(fake_index)
+    assert isinstance(error, IndexCorrupted) and "no ONNX export" in str(error)
+
+
+def test_a_truncated_or_missing_model_file_is_refused(fake_index):
+    onnx = fake_export(fake_index)
+    (onnx / MODEL_FILES["int8"]).write_bytes(b"short")
+    assert "damaged" in str(one_line_error(fake_index, "onnx-int8"))
+    (onnx / MODEL_FILES["fp32"]).unlink()
+    assert "damaged" in str(one_line_error(fake_index, "onnx"))
+
+
+def test_an_unloadable_model_file_is_refused(fake_index):
+    fake_export(fake_index)
+    error = one_line_error(fake_index)
+    assert isinstance(error, IndexCorrupted) and "cannot be loaded" in str(error)
+
+
+def test_an_unreadable_export_description_is_refused(fake_index):
+    fake_export(fake_index)
+    (fake_index / ONNX_DIR / FACTS).write_text("{not json")
+    assert "unreadable" in str(one_line_error(fake_index))
+
+
+def test_an_export_of_another_model_is_refused(fake_index):
+    fake_export(fake_index, model="someone/other-model")
+    error = one_line_error(fake_index)
+    assert isinstance(error, IndexMismatch) and "other-model" in str(error)
+
+
+def test_the_torch_backend_needs_no_export(fake_index, monkeypatch):
+    from index import embedding
+
+    loaded = []  # the fake stands in for sentence-transformers: the backend decides which is created
+    monkeypatch.setattr(embedding, "load_embedder", lambda name: loaded.append(name) or HashingEmbedder(MODEL, 384))
+    Engine.load(settings(fake_index, "torch"))
+    assert loaded == [MODEL]
+
+
+def test_an_unknown_backend_is_a_settings_error():
+    from pydantic import ValidationError
+
+    from index.settings import describe_error
+
+    with pytest.raises(ValidationError) as caught:
+        settings(Path("unused"), "tensorflow")
+    assert describe_error(caught.value).startswith("invalid settings: EMBEDDING_BACKEND:")
+
+
+def test_build_if_missing_rebuilds_an_index_without_an_export(fake_index, monkeypatch, capsys):
+    from index import cli
+
+    monkeypatch.chdir(fake_index.parent)
+    monkeypatch.setenv("INDEX_DIR", str(fake_index))
+    monkeypatch.setenv("CORPUS_DIR", str(REPO / "corpus"))
+    monkeypatch.setenv("EMBEDDING_BACKEND", "onnx")
+    monkeypatch.setattr(cli, "load_embedder", lambda name: HashingEmbedder(MODEL, 384))
+    assert cli.main(["build", "--if-missing"]) == 1  # rebuilt, but the fake model has no export to serve
+    err = capsys.readouterr().err
+    assert "has no ONNX export" in err and "set EMBEDDING_BACKEND=torch" in err

@@ -1,0 +1,214 @@
+"""Fast tests of the retrying request layer and the update journal, without a network."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import httpx
+import pytest
+from telegram import Update
+from telegram.error import NetworkError, TimedOut
+
+from bot import journal as journal_module
+from bot.journal import JournalingUpdateProcessor, JournalingUpdateQueue, UpdateJournal
+from bot.questions import AskedQuestion, QuestionStore
+from bot.transport import RetryingRequest, RetryPolicy, may_repeat
+from tests.conftest import REPO
+from tests.fakes import make_passage
+
+URL = "http://127.0.0.1:9/bot123:ABC/"
+OK = (200, b'{"ok": true, "result": true}')
+
+
+class ScriptedRequest:
+    """An inner request that plays back a script of answers and errors."""
+
+    def __init__(self, *script) -> None:
+        self.script = list(script)
+        self.calls = 0
+        self.read_timeout = 5.0
+
+    async def do_request(self, *args, **kwargs):
+        self.calls += 1
+        step = self.script.pop(0)
+        if isinstance(step, BaseException):
+            raise step
+        return step
+
+
+def failure(kind: type[NetworkError], cause: Exception) -> NetworkError:
+    error = kind(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+def too_many(seconds: int):
+    return 429, json.dumps({"ok": False, "error_code": 429, "parameters": {"retry_after": seconds}}).encode()
+
+
+async def run(inner: ScriptedRequest, method: str, policy: RetryPolicy = RetryPolicy(attempts=4)):
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    request = RetryingRequest(inner, policy, sleep=sleep)
+    try:
+        return await request.do_request(URL + method, "POST"), slept
+    except NetworkError as exc:
+        return exc, slept
+
+
+async def test_500s_and_429s_are_retried_with_backoff_and_retry_after():
+    inner = ScriptedRequest((500, b"{}"), (503, b"{}"), too_many(7), OK)
+    result, slept = await run(inner, "sendMessage")
+    assert result == OK and inner.calls == 4
+    assert 0.5 <= slept[0] <= 0.55 and 1.0 <= slept[1] <= 1.1 and slept[2] == pytest.approx(7.1)
+
+
+async def test_attempts_are_bounded_and_the_last_answer_is_returned():
+    inner = ScriptedRequest(*[(500, b"{}")] * 4)
+    (code, _), slept = await run(inner, "sendMessage")
+    assert code == 500 and inner.calls == 4 and len(slept) == 3
+    inner = ScriptedRequest(too_many(3600))  # longer than anyone should wait: given up at once
+    (code, _), slept = await run(inner, "sendMessage")
+    assert code == 429 and slept == []
+
+
+async def test_a_request_that_never_left_is_retried_even_for_sends():
+    refused = failure(NetworkError, httpx.ConnectError("refused"))
+    pool = failure(TimedOut, httpx.PoolTimeout("pool"))
+    inner = ScriptedRequest(refused, pool, OK)
+    result, _ = await run(inner, "sendMessage")
+    assert result == OK and inner.calls == 3
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        failure(TimedOut, httpx.ReadTimeout("slow")),
+        failure(NetworkError, httpx.RemoteProtocolError("Server disconnected without sending a response.")),
+        failure(NetworkError, httpx.ReadError("reset")),
+    ],
+)
+async def test_a_send_that_may_have_arrived_is_never_repeated_but_an_edit_is(error):
+    inner = ScriptedRequest(error, OK)
+    result, slept = await run(inner, "sendMessage")
+    assert result is error and inner.calls == 1 and slept == []
+    inner = ScriptedRequest(error, OK)
+    result, _ = await run(inner, "editMessageText")
+    assert result == OK and inner.calls == 2
+
+
+async def test_gateway_errors_are_ambiguous_for_sends():
+    inner = ScriptedRequest((502, b"{}"), OK)
+    (code, _), _ = await run(inner, "sendMessage")
+    assert code == 502 and inner.calls == 1
+    inner = ScriptedRequest((504, b"{}"), OK)
+    assert (await run(inner, "answerCallbackQuery"))[0] == OK
+
+
+def test_which_calls_may_be_repeated():
+    assert not any(may_repeat(m) for m in ("sendMessage", "sendPhoto", "forwardMessage", "copyMessage"))
+    assert all(may_repeat(m) for m in ("sendChatAction", "editMessageText", "answerCallbackQuery", "getMe"))
+
+
+def update(update_id: int, text: str = "hi") -> dict:
+    return {
+        "update_id": update_id,
+        "message": {"message_id": update_id, "date": 0, "text": text,
+                    "chat": {"id": 1, "type": "private"}, "from": {"id": 1, "is_bot": False, "first_name": "A"}},
+    }  # fmt: skip
+
+
+def test_journal_replays_what_was_received_but_not_done(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    first = UpdateJournal(path)
+    assert first.open() == []
+    for n in (1, 2, 3):
+        first.received(update(n))
+    first.done(2)
+    with path.open("a") as file:
+        file.write('{"update": {"update_id": 4, "mess')  # torn by the crash
+    second = UpdateJournal(path)
+    assert [u["update_id"] for u in second.open()] == [1, 3]
+    assert second.knows(2) and second.knows(3) and not second.knows(4)
+    assert '"update_id": 4' not in path.read_text()  # rewritten without the torn line
+
+
+def test_an_update_that_keeps_crashing_the_bot_is_given_up(tmp_path, caplog):
+    path = tmp_path / "journal.jsonl"
+    UpdateJournal(path).received(update(9))
+    for _ in range(journal_module.MAX_REPLAYS):
+        journal = UpdateJournal(path)
+        assert [u["update_id"] for u in journal.open()] == [9]
+        journal.replayed(9)  # ...and the process dies again
+    assert UpdateJournal(path).open() == []
+    assert "given up" in caplog.text
+
+
+def test_the_journal_forgets_finished_updates_and_stays_small(tmp_path, monkeypatch):
+    monkeypatch.setattr(journal_module, "COMPACT_AFTER_LINES", 50)
+    path = tmp_path / "journal.jsonl"
+    journal = UpdateJournal(path)
+    journal.open()
+    journal.received(update(1, "still in flight: secret"))
+    for n in range(2, 300):
+        journal.received(update(n, f"private text {n}"))
+        journal.done(n)
+    text = path.read_text()
+    assert len(text.splitlines()) < 60 and '"private text 2"' not in text  # raw updates gone
+    assert "still in flight" in text and [u["update_id"] for u in UpdateJournal(path).open()] == [1]
+    journal.done(1)
+    assert "secret" not in path.read_text()  # nothing in flight: nothing a user wrote is kept
+
+
+async def test_queue_drops_redelivered_updates_and_the_processor_marks_them_done(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    journal = UpdateJournal(path)
+    queue = JournalingUpdateQueue(journal)
+    processor = JournalingUpdateProcessor(journal)
+    await queue.put(Update.de_json(update(1), None))
+    await queue.put(Update.de_json(update(1), None))  # Telegram sent it again
+    assert queue.qsize() == 1
+    handled = []
+
+    async def handle():
+        handled.append(1)
+
+    await processor.do_process_update(await queue.get(), handle())
+    assert handled == [1] and not journal.pending and journal.knows(1)
+    await queue.put(Update.de_json(update(1), None))  # redelivered after being handled
+    assert queue.qsize() == 0
+
+
+def test_received_updates_are_on_disk_before_put_returns(tmp_path):
+    """A process killed right after `put` (when PTB may confirm the update) loses nothing."""
+    path = tmp_path / "journal.jsonl"
+    script = textwrap.dedent(f"""
+        import asyncio, os, signal
+        from pathlib import Path
+        from telegram import Update
+        from bot.journal import JournalingUpdateQueue, UpdateJournal
+        async def main():
+            queue = JournalingUpdateQueue(UpdateJournal(Path({str(path)!r})))
+            await queue.put(Update.de_json({update(77)!r}, None))
+            os.kill(os.getpid(), signal.SIGKILL)
+        asyncio.run(main())
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
+    assert result.returncode == -signal.SIGKILL
+    assert [u["update_id"] for u in UpdateJournal(path).open()] == [77]
+
+
+def test_question_store_is_bounded():
+    store = QuestionStore(capacity=100)
+    for n in range(1000):
+        store.add(AskedQuestion(f"q{n}", make_passage()))
+    assert len(store._items) == 100
