@@ -69,21 +69,20 @@ def cmd_ask(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: IndexSettings, args: argparse.Namespace) -> int:
-    from .evaluation import evaluate_with_baseline, format_table
+    from .evaluation import Metrics, evaluate_with_baseline, format_table
 
+    # Checked before the (slow) evaluation, so a typo in a limit fails at once.
+    floors, ceilings = (_limits(specs, Metrics.__dataclass_fields__) for specs in (args.floor, args.ceiling))
     report = evaluate_with_baseline(settings, Path(args.file))
     if args.json:
         print(json.dumps(report, indent=None))
     else:
         print(format_table(report))
     engine = report["engine"]
-    failures = [
-        f"{name} {engine[name]:.3f} < floor {limit}" for name, limit in _limits(args.floor, engine) if engine[name] < limit
-    ] + [
-        f"{name} {engine[name]:.3f} > ceiling {limit}" for name, limit in _limits(args.ceiling, engine) if engine[name] > limit
-    ]
+    failures = [f"{name} {engine[name]:.3f} < floor {limit}" for name, limit in floors if engine[name] < limit]
+    failures += [f"{name} {engine[name]:.3f} > ceiling {limit}" for name, limit in ceilings if engine[name] > limit]
     for failure in failures:
-        print(f"eval below floor: {failure}", file=sys.stderr)
+        print(f"eval outside its limits: {failure}", file=sys.stderr)
     return 1 if failures else 0
 
 
@@ -125,7 +124,7 @@ def render_plain(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _limits(specs: list[str], metrics: dict) -> list[tuple[str, float]]:
+def _limits(specs: list[str], metrics) -> list[tuple[str, float]]:
     limits = []
     for spec in specs:
         name, _, value = spec.partition("=")

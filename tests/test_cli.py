@@ -77,7 +77,7 @@ def test_eval_floor_fails_the_run(env, tmp_path, capsys):
     questions = tmp_path / "q.jsonl"
     questions.write_text(json.dumps({"question": "Who wrote Hamlet?", "answers": ["shakespeare"]}) + "\n")
     assert main(["eval", str(questions), "--floor", "hit_at_1=0.5"]) == 1
-    assert "below floor" in capsys.readouterr().err
+    assert "hit_at_1 0.000 < floor 0.5" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,8 @@ def test_corrupted_index_as_a_real_process_has_no_traceback(built_index, tmp_pat
     assert result.returncode == 1
     assert result.stderr.startswith("error: index in") and "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_eval_rejects_an_unknown_metric_before_evaluating(env, capsys):
+    assert main(["eval", "does-not-matter.jsonl", "--floor", "hit_at_7=0.5"]) == 1
+    assert "unknown metric 'hit_at_7'" in capsys.readouterr().err
