@@ -9,6 +9,7 @@ question words are known; any other question simply gets no expectation.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from enum import Enum
 
 from .lexical import STOPWORDS
@@ -44,13 +45,19 @@ def expected_answer_type(question: str) -> AnswerType | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _words_of(question: str) -> frozenset[str]:
+    # Asked of every sentence of every candidate passage for the same question: tokenise once.
+    return frozenset(words(question))
+
+
 def carries_answer_type(sentence: str, answer_type: AnswerType, question: str) -> bool:
     """Whether the sentence holds something of the expected kind beyond the question's own words."""
     if answer_type is AnswerType.NUMBER:
         return bool(_NUMBER.search(sentence))
     if answer_type is AnswerType.TIME:
         return bool(_TIME.search(sentence))
-    asked = set(words(question))
+    asked = _words_of(question)
     for run in _NAME_RUN.findall(sentence):
         # Stopwords drop sentence-initial capitals ("The", "As"); a name sharing a word
         # with the question ("Elon Musk" for "Musk") is what is asked about, not the answer.

@@ -102,11 +102,15 @@ class Retriever:
         # Values stay float32 scalars, so the fused scores come out exactly as they always have.
         dense = dict(zip(units.tolist(), similarities))
         bm25 = self.lexical.scores(terms.terms)
+        # Each question word's share of the question's idf mass, computed once per question
+        # so that scoring a sentence is a few set lookups.
         query_idf = {t: self._idf(t) for t in terms.terms}
+        total = sum(query_idf.values())
+        query_weights = {t: idf / total for t, idf in query_idf.items()} if total > 0 else {}
 
         question_type = expected_answer_type(question)
         candidates = self._candidates(units, similarities, bm25)
-        hits = [self._score_passage(p, question, dense, query_idf, question_type) for p in candidates]
+        hits = [self._score_passage(p, question, dense, query_weights, question_type) for p in candidates]
         hits.sort(key=lambda hit: -hit.score)
         known = sum(1 for w in terms.words if self.lexical.knows(w))
         unknown_share = 1.0 - known / len(terms.words) if terms.words else 1.0
@@ -115,7 +119,7 @@ class Retriever:
         return Retrieval(terms, hits[:k], unknown_share, unknown_names)
 
     def _score_passage(
-        self, p: int, question: str, dense: dict[int, np.float32], query_idf: dict[str, float],
+        self, p: int, question: str, dense: dict[int, np.float32], query_weights: dict[str, float],
         question_type: AnswerType | None,
     ) -> Hit:
         """The passage scores as its best sentence in context; the answer sentence is the
@@ -129,11 +133,11 @@ class Retriever:
                 self.passages[p].sentences[sentence.number], question_type, question) else 0.0
             own_similarity = dense.get(sentence.own_unit, _UNREACHED)
             similarity = max(own_similarity, dense.get(sentence.context_unit, _UNREACHED), passage_similarity)
-            coverage = _coverage(query_idf, sentence)
+            coverage = _coverage(query_weights, sentence)
             score = float(similarity + COVERAGE_WEIGHT * coverage + typed)
             if score > best_score:
                 best_score, best_similarity, best_coverage = score, float(similarity), coverage
-            own_score = own_similarity + ANSWER_COVERAGE_WEIGHT * _coverage(query_idf, sentence, own_only=True) + typed
+            own_score = own_similarity + ANSWER_COVERAGE_WEIGHT * _coverage(query_weights, sentence, own_only=True) + typed
             if own_score > answer_score:
                 answer, answer_score = sentence.number, own_score
         return Hit(self.passages[p], best_score, best_similarity, best_coverage, answer)
@@ -188,16 +192,13 @@ def _top_indices(values: np.ndarray, k: int) -> np.ndarray:
     return chosen[np.argsort(-values[chosen], kind="stable")]
 
 
-def _coverage(query_idf: dict[str, float], sentence: _Sentence, own_only: bool = False) -> float:
-    total = sum(query_idf.values())
-    if total <= 0:
-        return 0.0
+def _coverage(query_weights: dict[str, float], sentence: _Sentence, own_only: bool = False) -> float:
+    """The idf-weighted share of the question's words in the sentence (context at CONTEXT_SHARE)."""
     context_share = 0.0 if own_only else CONTEXT_SHARE
-    found = sum(
-        idf if term in sentence.own_stems else context_share * idf if term in sentence.context_stems else 0.0
-        for term, idf in query_idf.items()
+    return sum(
+        weight if term in sentence.own_stems else context_share * weight if term in sentence.context_stems else 0.0
+        for term, weight in query_weights.items()
     )
-    return found / total
 
 
 def _sentence_table(passages: list[Passage], units: list[Unit]) -> tuple[list[_Sentence], list[int]]:

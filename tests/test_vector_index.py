@@ -42,12 +42,16 @@ def test_hnsw_gets_the_measured_parameters():
     )
 
 
+def exact_and_hnsw(vectors: np.ndarray) -> tuple[faiss.Index, faiss.Index]:
+    exact, approximate = faiss.IndexFlatIP(vectors.shape[1]), vector_index.hnsw_index(vectors.shape[1])
+    exact.add(vectors)
+    approximate.add(vectors)
+    return exact, approximate
+
+
 def test_hnsw_finds_nearly_all_of_the_exact_top_ten():
     vectors, queries = unit_vectors(4000, 64), unit_vectors(100, 64, seed=1)
-    exact = faiss.IndexFlatIP(64)
-    exact.add(vectors)
-    approximate = vector_index.hnsw_index(64)
-    approximate.add(vectors)
+    exact, approximate = exact_and_hnsw(vectors)
     truth, found = exact.search(queries, 10)[1], approximate.search(queries, 10)[1]
     recall = np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth)])
     # Random 64-d vectors are harder for HNSW than real embeddings, which cluster.
@@ -56,10 +60,7 @@ def test_hnsw_finds_nearly_all_of_the_exact_top_ten():
 
 def test_the_engine_s_long_neighbour_lists_are_searched_as_deep_as_they_are_long():
     vectors, queries = unit_vectors(3000, 32), unit_vectors(20, 32, seed=1)
-    exact = faiss.IndexFlatIP(32)
-    exact.add(vectors)
-    approximate = vector_index.hnsw_index(32)
-    approximate.add(vectors)
+    exact, approximate = exact_and_hnsw(vectors)
     params = vector_index.search_parameters(approximate, 500)
     assert params.efSearch == 500 and vector_index.search_parameters(exact, 500) is None
     truth, found = exact.search(queries, 500)[1], approximate.search(queries, 500, params=params)[1]
