@@ -15,6 +15,10 @@ for each backend prints, every figure a median over rounds:
 - hit@1 and the number of questions whose first passage differs from sentence-transformers'.
 
 --threads adds ONNX rows with other intra-op thread counts (embed latency only).
+--variants adds fp32 rows for what the default is made of: the plain traced graph against
+the fused one (onnx_graph.py), each with worker threads that never spin, spin only during
+a run (the default), or spin on after it as onnxruntime does by default; `idle CPU` is the
+CPU time the process burns in the 100 ms after a question, when it has nothing to do.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--starts", type=int, default=5)
     parser.add_argument("--threads", default="", help="comma-separated ONNX thread counts to compare")
+    parser.add_argument("--variants", action="store_true", help="compare plain and fused graphs and spinning policies")
     args = parser.parse_args()
     questions = [q for path in args.files for q in load_questions(path)]
 
@@ -72,6 +77,47 @@ def main() -> None:
                 embed = latencies(lambda q: embedder.embed([q]), questions, args.rounds)
                 name = f"{'onnx-int8' if quantized else 'onnx'} x{threads}"
                 print(f"{name:<14}{ms(embed, 50):>10}{ms(embed, 95):>8}")
+        if args.variants:
+            compare_variants(index, Path(root) / "plain-graph", questions, args.rounds)
+
+
+# onnxruntime session config entries of each spinning policy, over the engine's own.
+SPINNING = {
+    "no spinning": {"session.intra_op.allow_spinning": "0"},
+    "spin in run": {},  # the engine's choice (onnx_embedder.SESSION_CONFIG)
+    "spin on": {"session.intra_op.allow_spinning": "1", "session.force_spinning_stop": "0"},
+}
+
+
+def compare_variants(index: Path, plain_dir: Path, questions, rounds: int) -> None:
+    """Rounds interleaved across the variants, so that drift in the machine's speed (it is
+    shared) hits them all alike."""
+    from index.onnx_export import export_model
+
+    export_model(load_embedder(DEFAULT_MODEL), plain_dir, quantize=False, fuse=False)
+    variants = {
+        f"{graph}, {policy}": OnnxEmbedder(onnx_dir, DEFAULT_MODEL, session_config=config)
+        for graph, onnx_dir in (("plain", plain_dir), ("fused", index / ONNX_DIR))
+        for policy, config in SPINNING.items()
+    }
+    runs: dict[str, list[list[float]]] = {name: [] for name in variants}
+    for _ in range(rounds):
+        for name, embedder in variants.items():
+            runs[name] += latencies(lambda q: embedder.embed([q]), questions, 1)
+    print(f"{'fp32 variant':<26}{'embed p50':>10}{'p95':>8}{'idle CPU':>10}")
+    for name, embedder in variants.items():
+        print(f"{name:<26}{ms(runs[name], 50):>10}{ms(runs[name], 95):>8}{idle_cpu_ms(embedder, questions):>8.1f}ms")
+
+
+def idle_cpu_ms(embedder, questions) -> float:
+    """Median CPU time of the whole process in the 100 ms after one question."""
+    burnt = []
+    for q in questions[:10]:
+        embedder.embed([q.question])
+        before = time.process_time()
+        time.sleep(0.1)
+        burnt.append(time.process_time() - before)
+    return statistics.median(burnt) * 1000
 
 
 def settings(index: Path, backend: str) -> IndexSettings:

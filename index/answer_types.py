@@ -9,7 +9,7 @@ question words are known; any other question simply gets no expectation.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from enum import Enum
 
 from .lexical import STOPWORDS
@@ -45,23 +45,31 @@ def expected_answer_type(question: str) -> AnswerType | None:
     return None
 
 
-@lru_cache(maxsize=256)
-def _words_of(question: str) -> frozenset[str]:
-    # Asked of every sentence of every candidate passage for the same question: tokenise once.
-    return frozenset(words(question))
+@dataclass(frozen=True)
+class AnswerEvidence:
+    """What kinds of answer a sentence holds, worked out once when the index loads, so that
+    checking a sentence against a question is a few set operations."""
+
+    number: bool
+    time: bool
+    names: tuple[frozenset[str], ...]  # each run of capitalised words, as its words less stopwords
+
+    def carries(self, answer_type: AnswerType, question_words: frozenset[str]) -> bool:
+        """Whether the sentence holds something of the expected kind beyond the question's own words."""
+        if answer_type is AnswerType.NUMBER:
+            return self.number
+        if answer_type is AnswerType.TIME:
+            return self.time
+        # A name sharing a word with the question ("Elon Musk" for "Musk") is what is asked
+        # about, not the answer.
+        return any(not name & question_words for name in self.names)
 
 
-def carries_answer_type(sentence: str, answer_type: AnswerType, question: str) -> bool:
-    """Whether the sentence holds something of the expected kind beyond the question's own words."""
-    if answer_type is AnswerType.NUMBER:
-        return bool(_NUMBER.search(sentence))
-    if answer_type is AnswerType.TIME:
-        return bool(_TIME.search(sentence))
-    asked = _words_of(question)
+def answer_evidence(sentence: str) -> AnswerEvidence:
+    names = []
     for run in _NAME_RUN.findall(sentence):
-        # Stopwords drop sentence-initial capitals ("The", "As"); a name sharing a word
-        # with the question ("Elon Musk" for "Musk") is what is asked about, not the answer.
-        name = {w for part in re.split(r"[\s-]+", run) if part[:1].isupper() for w in words(part)} - STOPWORDS
-        if name and not name & asked:
-            return True
-    return False
+        # Stopwords drop sentence-initial capitals ("The", "As").
+        name = frozenset(w for part in re.split(r"[\s-]+", run) if part[:1].isupper() for w in words(part)) - STOPWORDS
+        if name:
+            names.append(name)
+    return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_TIME.search(sentence)), tuple(names))

@@ -106,5 +106,6 @@ def serving_embedder(settings: IndexSettings) -> Embedder:
     from .onnx_embedder import ONNX_DIR, OnnxEmbedder
 
     return OnnxEmbedder(
-        Path(settings.index_dir) / ONNX_DIR, settings.embedding_model, quantized=settings.embedding_backend == "onnx-int8"
+        Path(settings.index_dir) / ONNX_DIR, settings.embedding_model,
+        quantized=settings.embedding_backend == "onnx-int8", threads=settings.embedding_threads,
     )

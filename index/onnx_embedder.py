@@ -3,13 +3,14 @@
 `python -m index build` embeds with sentence-transformers (the source of truth) and also
 exports the same model beside the index (onnx_export.py):
 
-    onnx/model.onnx        the transformer: input ids, mask (and token types) -> last_hidden_state
+    onnx/model.onnx        the transformer: input ids, mask (and token types) -> last_hidden_state,
+                           with each layer's nodes fused into a few kernels (onnx_graph.py)
     onnx/model.int8.onnx   the same, weights quantised to int8 per channel (EMBEDDING_BACKEND=onnx-int8)
     onnx/tokenizer.json    the fast tokenizer sentence-transformers uses, for the `tokenizers` library
     onnx/export.json       what was exported (model name, weights fingerprint, dimension,
                            max_seq_length, pooling) and each file's size
 
-Pooling and normalisation happen here in numpy, so the graph is the plain transformer and
+Pooling and normalisation happen here in numpy, so the graph is the transformer alone and
 the answers match sentence-transformers' (cosine >= 0.9999; tests/test_onnx.py). This
 module imports only onnxruntime, tokenizers and numpy: loading it costs a fraction of a
 second and a fraction of the memory that importing torch does.
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,11 +33,14 @@ ONNX_DIR = "onnx"
 FACTS = "export.json"
 TOKENIZER = "tokenizer.json"
 MODEL_FILES = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
-EXPORT_VERSION = 1
+# 2: model.onnx is the fused graph (onnx_graph.py); an export of version 1 is redone.
+EXPORT_VERSION = 2
 OUTPUT = "last_hidden_state"  # per token; pooled here
 # Texts per model run. Sorting by length first (as sentence-transformers does) keeps
 # padding small; 32 rows of up to 256 tokens is a few MB of activations.
 BATCH_SIZE = 32
+# Worker threads spin while a run is under way and stop when it returns (_session_options).
+SESSION_CONFIG = {"session.intra_op.allow_spinning": "1", "session.force_spinning_stop": "1"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class ExportFacts:
     pad_id: int
     pad_token: str
     files: dict[str, int]  # file name -> size in bytes, checked on load
+    fused: dict[str, int] = field(default_factory=dict)  # fused kernels in model.onnx; {} for the plain graph
     export_version: int = EXPORT_VERSION
 
     @classmethod
@@ -86,7 +91,11 @@ def read_facts(onnx_dir: Path, *, model: str) -> ExportFacts:
 class OnnxEmbedder:
     """The exported model on onnxruntime's CPU provider; tokenised by `tokenizers`."""
 
-    def __init__(self, onnx_dir: Path, model: str, *, quantized: bool = False, threads: int | None = None) -> None:
+    def __init__(self, onnx_dir: Path, model: str, *, quantized: bool = False, threads: int | None = None,
+                 session_config: dict[str, str] | None = None) -> None:
+        """`threads`: per question, None for one per usable core (EMBEDDING_THREADS).
+        `session_config`: onnxruntime session config entries over SESSION_CONFIG, for
+        benchmarks comparing them."""
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -101,7 +110,8 @@ class OnnxEmbedder:
         try:
             self._tokenizer = Tokenizer.from_file(str(onnx_dir / TOKENIZER))
             self._session = onnxruntime.InferenceSession(
-                str(onnx_dir / model_file), _session_options(onnxruntime, threads), providers=["CPUExecutionProvider"]
+                str(onnx_dir / model_file), _session_options(onnxruntime, threads, session_config or {}),
+                providers=["CPUExecutionProvider"],
             )
         except Exception as exc:  # both libraries raise plain Exception subclasses for a bad file
             raise IndexCorrupted(f"ONNX export in {onnx_dir} cannot be loaded ({type(exc).__name__}); {REBUILD_HINT}") from None
@@ -142,19 +152,23 @@ class OnnxEmbedder:
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
 
-def _session_options(onnxruntime, threads: int | None):
-    """A thread per usable core, and no spinning between runs. Measured on the 2-core box
-    with other work running: one question takes the same ~3 ms on 1 or 2 threads, 8
-    concurrent askers get 300 questions/s with 2 against 210 with 1, and letting the idle
-    pool threads spin (onnxruntime's default) tripled the latency on 2 threads, as they
-    fight the process's other threads for the cores. Thread counts are compared by
-    `benchmarks/embedding_backends.py --threads 1,2`."""
+def _session_options(onnxruntime, threads: int | None, config: dict[str, str]):
+    """A thread per usable core, spinning only while a run is under way.
+
+    One question's run is some fifty kernels, each split across the threads: a worker that
+    sleeps between kernels pays a wake-up at each, while one that spins waits on the core
+    (1.0 against 1.4-1.6 ms per question on the 2-core box, `python benchmarks/
+    embedding_backends.py --threads 1,2`). onnxruntime's own default also spins after the
+    run, taking the core from the bot's event loop and the question's lexical scoring; so
+    spinning is allowed but stopped the moment the last concurrent run returns
+    (session.force_spinning_stop), which leaves no CPU busy between questions."""
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads or _usable_cores()
     options.inter_op_num_threads = 1
     options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    for key, value in {**SESSION_CONFIG, **config}.items():
+        options.add_session_config_entry(key, value)
     options.log_severity_level = 3  # errors only: the optimiser's notices are noise on every start
     return options
 

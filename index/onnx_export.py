@@ -1,9 +1,12 @@
 """Exporting the sentence-transformers model to ONNX beside the index (build time only).
 
-The transformer is exported with `torch.onnx.export` (the TorchScript exporter, which
-needs nothing beyond torch; `sentence-transformers[onnx]` cannot be installed with
-sentence-transformers 6). Pooling and normalisation stay out of the graph and are done in
-numpy by `OnnxEmbedder`, so only the well-trodden part of the model is exported.
+The transformer is traced with `torch.onnx.export` (the TorchScript exporter, which needs
+nothing beyond torch; `sentence-transformers[onnx]` cannot be installed with
+sentence-transformers 6), then rewritten by onnx_graph.py: fused for the default backend,
+quantised for the opt-in int8 one. Pooling and normalisation stay out of the graph and are
+done in numpy by `OnnxEmbedder`, so only the well-trodden part of the model is exported.
+An export counts as written only once OnnxEmbedder, run on it as the bot runs it, embeds a
+few probe texts as sentence-transformers does.
 
 An export is tied to the weights by a fingerprint, so it is redone only when the model
 changed: otherwise the previous index's export (or this process's last one) is hard-linked
@@ -14,20 +17,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import shutil
 import warnings
 import weakref
-from dataclasses import asdict
+from contextlib import contextmanager
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import EngineError
-from .onnx_embedder import FACTS, MODEL_FILES, ONNX_DIR, OUTPUT, TOKENIZER, ExportFacts, read_facts
+from .onnx_embedder import FACTS, MODEL_FILES, ONNX_DIR, OUTPUT, TOKENIZER, ExportFacts, OnnxEmbedder, read_facts
+from .onnx_graph import fuse_transformer, quantize_int8
 
 OPSET = 17
 GRAPH_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+PLAIN_GRAPH = "model.plain.onnx"  # the traced graph, before fusing; not kept
+# An export is served only if it embeds these as sentence-transformers does: lengths that
+# need padding in one batch, another script, and a text past max_seq_length.
+PROBES = (
+    "What did Musk tweet to Putin?",
+    "Илон Маск пригласил Владимира Путина в Clubhouse.",
+    "Clubhouse " + "is an audio-only social network where people talk in rooms. " * 60,
+    "",
+)
+AGREEMENT = 0.9999
 
 # Hashing 90 MB of weights takes a moment: once per loaded model and process.
 _fingerprints: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -79,30 +93,22 @@ class OnnxExport:
         return f"exported ONNX to {self._previous}"
 
 
-def export_model(embedder: SentenceTransformerEmbedder, target: Path, *, quantize: bool = True) -> ExportFacts:
-    """Write model.onnx (and model.int8.onnx), tokenizer.json and export.json into `target`."""
-    import torch
-
+def export_model(embedder: SentenceTransformerEmbedder, target: Path, *, quantize: bool = True, fuse: bool = True) -> ExportFacts:
+    """Write model.onnx (fused where the optimiser can), model.int8.onnx, tokenizer.json and
+    export.json into `target`, and check the export against sentence-transformers."""
     st = embedder.sentence_transformer
     transformer, tokenizer, max_seq_length = _parts(st)
     inputs = tuple(n for n in GRAPH_INPUTS if n in _accepted_inputs(transformer, tokenizer))
     target.mkdir(parents=True, exist_ok=True)
-
-    sample = tokenizer(["an example", "a slightly longer example text"], padding=True, return_tensors="pt")
-    graph = _last_hidden_state(transformer, inputs)
-    axes = {name: {0: "batch", 1: "sequence"} for name in (*inputs, OUTPUT)}
-    try:
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the exporter's deprecation and tracing notices
-            torch.onnx.export(
-                graph, tuple(sample[n] for n in inputs), str(target / MODEL_FILES["fp32"]), dynamo=False,
-                input_names=list(inputs), output_names=[OUTPUT], dynamic_axes=axes, opset_version=OPSET,
-            )
-    except Exception as exc:  # an architecture the tracer cannot follow: serve it with torch
-        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ExportUnsupported(f"torch.onnx.export failed: {first_line}") from None
+    plain = target / PLAIN_GRAPH
+    _trace(transformer, tokenizer, inputs, plain)
     if quantize:
-        _quantize(target / MODEL_FILES["fp32"], target / MODEL_FILES["int8"])
+        quantize_int8(plain, target / MODEL_FILES["int8"])
+    config = transformer.config
+    fused = fuse_transformer(plain, target / MODEL_FILES["fp32"], num_heads=config.num_attention_heads,
+                             hidden_size=config.hidden_size) if fuse and _is_bert_like(config) else {}
+    if not fused:
+        plain.rename(target / MODEL_FILES["fp32"])
     (target / TOKENIZER).write_text(_tokenizer_json(tokenizer), encoding="utf-8")
 
     files = [MODEL_FILES["fp32"], TOKENIZER] + ([MODEL_FILES["int8"]] if quantize else [])
@@ -116,10 +122,82 @@ def export_model(embedder: SentenceTransformerEmbedder, target: Path, *, quantiz
         pad_id=int(tokenizer.pad_token_id),
         pad_token=str(tokenizer.pad_token),
         files={name: (target / name).stat().st_size for name in files},
+        fused=fused,
     )
+    _write_facts(target, facts)
+    agreement = _agreement(embedder, target)
+    if fused and agreement < AGREEMENT:  # a fusion that changed the arithmetic: serve the plain graph
+        plain.replace(target / MODEL_FILES["fp32"])
+        size = (target / MODEL_FILES["fp32"]).stat().st_size
+        facts = replace(facts, fused={}, files={**facts.files, MODEL_FILES["fp32"]: size})
+        _write_facts(target, facts)
+        agreement = _agreement(embedder, target)
+    plain.unlink(missing_ok=True)
+    if agreement < AGREEMENT:
+        shutil.rmtree(target, ignore_errors=True)
+        raise ExportUnsupported(f"the exported model disagrees with sentence-transformers (cosine {agreement:.4f})")
+    return facts
+
+
+def _trace(transformer, tokenizer, inputs: tuple[str, ...], path: Path) -> None:
+    """The transformer as a plain ONNX graph, traced with eager attention: the classic
+    attention pattern the optimiser fuses (the SDPA form exports as masked, NaN-guarded
+    nodes it does not recognise). Both compute the same; the model is left as it was."""
+    import torch
+
+    sample = tokenizer(["an example", "a slightly longer example text"], padding=True, return_tensors="pt")
+    graph = _last_hidden_state(transformer, inputs)
+    axes = {name: {0: "batch", 1: "sequence"} for name in (*inputs, OUTPUT)}
+    try:
+        with torch.no_grad(), warnings.catch_warnings(), _attention(transformer, "eager"):
+            warnings.simplefilter("ignore")  # the exporter's deprecation and tracing notices
+            torch.onnx.export(
+                graph, tuple(sample[n] for n in inputs), str(path), dynamo=False,
+                input_names=list(inputs), output_names=[OUTPUT], dynamic_axes=axes, opset_version=OPSET,
+            )
+    except Exception as exc:  # an architecture the tracer cannot follow: serve it with torch
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ExportUnsupported(f"torch.onnx.export failed: {first_line}") from None
+
+
+@contextmanager
+def _attention(transformer, implementation: str):
+    """The model with another attention implementation for a while (transformers 4.4x has
+    only the config attribute; 5 also a setter that reaches nested models)."""
+    config = transformer.config
+    before = getattr(config, "_attn_implementation", None)
+    setter = getattr(transformer, "set_attn_implementation", None)
+    try:
+        setter(implementation) if setter else setattr(config, "_attn_implementation", implementation)
+    except Exception:  # a model without a choice of attention: traced as it is
+        before = None
+    try:
+        yield
+    finally:
+        if before is not None:
+            setter(before) if setter else setattr(config, "_attn_implementation", before)
+
+
+def _is_bert_like(config) -> bool:
+    """An encoder whose layers the optimiser's BERT fusions match: heads and width known."""
+    return bool(getattr(config, "num_attention_heads", 0) and getattr(config, "hidden_size", 0)) and not getattr(
+        config, "is_decoder", False
+    )
+
+
+def _agreement(embedder: SentenceTransformerEmbedder, onnx_dir: Path) -> float:
+    """The lowest cosine between sentence-transformers' and the fp32 export's embeddings of
+    PROBES, through OnnxEmbedder exactly as the bot will run it."""
+    import numpy as np
+
+    expected = embedder.embed(PROBES)
+    served = OnnxEmbedder(onnx_dir, embedder.name, threads=1).embed(PROBES)
+    return float(np.min(np.sum(expected * served, axis=1)))
+
+
+def _write_facts(target: Path, facts: ExportFacts) -> None:
     # Written last: a folder with export.json holds a finished export.
     (target / FACTS).write_text(json.dumps(asdict(facts), indent=2), encoding="utf-8")
-    return facts
 
 
 def model_fingerprint(embedder: SentenceTransformerEmbedder) -> str:
@@ -207,25 +285,3 @@ def _tokenizer_json(tokenizer) -> str:
     copy.no_truncation()
     copy.no_padding()
     return copy.to_str()
-
-
-def _quantize(source: Path, target: Path) -> None:
-    """Dynamic int8, one scale per output channel (accuracy: benchmarks/embedding_backends.py).
-
-    The quantiser's advice to pre-process first is dropped: that step's shape inference
-    fails on this graph, and int8 with VNNI needs no reduced range either."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    advice = _DropQuantizerAdvice()
-    logging.getLogger().addFilter(advice)  # it logs on the root logger
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            quantize_dynamic(str(source), str(target), per_channel=True, weight_type=QuantType.QInt8)
-    finally:
-        logging.getLogger().removeFilter(advice)
-
-
-class _DropQuantizerAdvice(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "pre-processing before quantization" not in record.getMessage()

@@ -30,11 +30,12 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from .answer_types import AnswerType, carries_answer_type, expected_answer_type
+from .answer_types import AnswerEvidence, AnswerType, answer_evidence, expected_answer_type
 from .embedding import Embedder
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
 from .passages import Passage, Unit, UnitKind
-from .vector_index import search_parameters
+from .text import words
+from .vector_index import search
 
 COVERAGE_WEIGHT = 0.6
 CONTEXT_SHARE = 0.6  # what a word found only in the context counts, against one in the sentence
@@ -75,6 +76,7 @@ class _Sentence:
     context_unit: int
     own_stems: frozenset[str]
     context_stems: frozenset[str]  # heading, previous sentence and the rest of the passage
+    evidence: AnswerEvidence  # the kinds of answer it holds (a number, a name, ...)
 
 
 class Retriever:
@@ -109,8 +111,9 @@ class Retriever:
         query_weights = {t: idf / total for t, idf in query_idf.items()} if total > 0 else {}
 
         question_type = expected_answer_type(question)
+        question_words = frozenset(words(question))
         candidates = self._candidates(units, similarities, bm25)
-        hits = [self._score_passage(p, question, dense, query_weights, question_type) for p in candidates]
+        hits = [self._score_passage(p, dense, query_weights, question_type, question_words) for p in candidates]
         hits.sort(key=lambda hit: -hit.score)
         known = sum(1 for w in terms.words if self.lexical.knows(w))
         unknown_share = 1.0 - known / len(terms.words) if terms.words else 1.0
@@ -119,8 +122,8 @@ class Retriever:
         return Retrieval(terms, hits[:k], unknown_share, unknown_names)
 
     def _score_passage(
-        self, p: int, question: str, dense: dict[int, np.float32], query_weights: dict[str, float],
-        question_type: AnswerType | None,
+        self, p: int, dense: dict[int, np.float32], query_weights: dict[str, float],
+        question_type: AnswerType | None, question_words: frozenset[str],
     ) -> Hit:
         """The passage scores as its best sentence in context; the answer sentence is the
         one best on its own evidence, since context is shared by its neighbours."""
@@ -129,8 +132,7 @@ class Retriever:
         passage_similarity = dense.get(self._passage_unit[p], _UNREACHED)
         for s in self._sentences_of[p]:
             sentence = self._sentences[s]
-            typed = ANSWER_TYPE_BONUS if question_type and carries_answer_type(
-                self.passages[p].sentences[sentence.number], question_type, question) else 0.0
+            typed = ANSWER_TYPE_BONUS if question_type and sentence.evidence.carries(question_type, question_words) else 0.0
             own_similarity = dense.get(sentence.own_unit, _UNREACHED)
             similarity = max(own_similarity, dense.get(sentence.context_unit, _UNREACHED), passage_similarity)
             coverage = _coverage(query_weights, sentence)
@@ -157,7 +159,7 @@ class Retriever:
         """
         vectors = self.embedder.embed(questions)
         k = min(DENSE_NEIGHBOURS, self._vectors.ntotal)
-        similarities, ids = self._vectors.search(vectors, k, params=search_parameters(self._vectors, k))
+        similarities, ids = search(self._vectors, vectors, k)
         found = ids >= 0
         return _best_per_key(ids[found], similarities[found])
 
@@ -218,7 +220,8 @@ def _sentence_table(passages: list[Passage], units: list[Unit]) -> tuple[list[_S
         own_stems = frozenset(stem(w) for w in content_words(units[own[key]].text))
         around = f"{units[in_context[key]].text} {units[passage_unit[key[0]]].text}"
         context_stems = frozenset(stem(w) for w in content_words(around)) - own_stems
-        sentences.append(_Sentence(key[0], key[1], own[key], in_context[key], own_stems, context_stems))
+        evidence = answer_evidence(passages[key[0]].sentences[key[1]])
+        sentences.append(_Sentence(key[0], key[1], own[key], in_context[key], own_stems, context_stems, evidence))
     return sentences, passage_unit
 
 

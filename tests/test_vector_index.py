@@ -104,3 +104,25 @@ def test_best_per_key_is_a_sparse_maximum(pairs):
     found_keys, found_values = _best_per_key(keys, values)
     assert found_keys.tolist() == sorted(set(keys.tolist()))
     assert found_values.tolist() == dense[found_keys].tolist()
+
+
+def test_a_search_runs_on_the_calling_thread_and_leaves_its_thread_count_as_it_was():
+    """A question's search on one OpenMP thread (its spinning helpers would take the core
+    the model needs next), without changing the thread count the caller uses for builds."""
+    index = vector_index.build_vector_index(unit_vectors(50, 16))
+    seen = []
+    original = index.search
+
+    def search(*args, **kwargs):
+        seen.append(faiss.omp_get_max_threads())
+        return original(*args, **kwargs)
+
+    index.search = search
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(2)
+    try:
+        similarities, ids = vector_index.search(index, unit_vectors(2, 16, seed=1), 5)
+        assert seen == [1] and faiss.omp_get_max_threads() == 2
+    finally:
+        faiss.omp_set_num_threads(before)
+    assert ids.shape == (2, 5) and np.all(np.diff(similarities, axis=1) <= 0)

@@ -1,0 +1,36 @@
+"""Expected answer types and the answer evidence worked out per sentence when the index loads."""
+
+import pytest
+
+from index.answer_types import AnswerType, answer_evidence, expected_answer_type
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who is the CEO of Robinhood?", AnswerType.NAME),
+    ("How many people can join a room?", AnswerType.NUMBER),
+    ("Where is Clubhouse based?", AnswerType.PLACE),
+    ("When did Musk tweet?", AnswerType.TIME),
+    ("Кто пригласил Путина?", AnswerType.NAME),
+    ("What did Musk tweet to Putin?", None),
+])
+def test_question_words_set_the_expected_kind_of_answer(question, expected):
+    assert expected_answer_type(question) is expected
+
+
+def test_a_name_the_question_already_holds_is_not_its_answer():
+    evidence = answer_evidence("Elon Musk spoke with Vlad Tenev, the CEO of Robinhood.")
+    assert evidence.carries(AnswerType.NAME, frozenset({"ceo", "robinhood"}))  # Elon Musk, Vlad Tenev are new
+    only_musk = answer_evidence("The invitation came from Elon Musk.")
+    assert not only_musk.carries(AnswerType.NAME, frozenset({"who", "invited", "musk"}))
+    assert only_musk.carries(AnswerType.NAME, frozenset({"who", "invited", "putin"}))
+
+
+def test_sentence_initial_capitals_are_not_names():
+    assert not answer_evidence("The app is popular. It grew fast.").carries(AnswerType.NAME, frozenset())
+
+
+def test_numbers_and_times():
+    evidence = answer_evidence("Rooms hold up to 5,000 people since January 2021.")
+    assert evidence.carries(AnswerType.NUMBER, frozenset()) and evidence.carries(AnswerType.TIME, frozenset())
+    plain = answer_evidence("Rooms are small and friendly.")
+    assert not plain.carries(AnswerType.NUMBER, frozenset()) and not plain.carries(AnswerType.TIME, frozenset())
