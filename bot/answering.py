@@ -64,9 +64,10 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, question: 
         if services.limiter.first_refusal(user_id):
             await _reply(update, render.rate_limited(wait))
         return
-    await update.effective_chat.send_action(ChatAction.TYPING)
     engine = engine_of(context)
-    answer = await ask(engine, question.strip())
+    # "typing…" goes out while the engine works, and the reply only after both: a chat action
+    # arriving after the reply would show "typing…" under the answer for five seconds.
+    _, answer = await asyncio.gather(update.effective_chat.send_action(ChatAction.TYPING), ask(engine, question.strip()))
     log.info(
         "question from %s: answered=%s confidence=%.3f", services.pseudonym(user_id), answer.answered, answer.confidence
     )

@@ -274,3 +274,16 @@ async def test_an_edited_question_is_answered_again(fake_api, start_bot):
     assert "couldn't find" in sent_text(await fake_api.wait_for_reply(ALICE))
     fake_api.edit_message(ALICE, first.message_id, "How many downloads does Clubhouse have?")
     assert "5 million downloads" in sent_text(await fake_api.wait_for_reply(ALICE))
+
+
+async def test_typing_is_shown_while_the_engine_works_and_never_after_the_answer(fake_api, start_bot):
+    """The chat action goes out alongside the search, but the reply waits for it: a chat
+    action that arrived after the reply would show "typing…" under the answer."""
+    await start_bot()
+    fake_api.inject_faults("sendChatAction", delay=0.5, count=1)  # Telegram slow to take it
+    mark = fake_api.mark()
+    reply = await ask(fake_api, "What did Musk tweet to Putin?")
+    assert TWEET in sent_text(reply)
+    typing = [c for c in fake_api.calls[mark:] if c.method == "sendChatAction" and c.params["chat_id"] in (ALICE, str(ALICE))]
+    assert len(typing) == 1 and typing[0].params["action"] == "typing"
+    assert typing[0].index < reply.index
