@@ -9,6 +9,7 @@ and Russian words both reduce to stems and nothing breaks on Cyrillic.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +22,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .text import words
+
+# bm25s sets its own logger to DEBUG, so its notes on every index built ("Building index
+# from tokens") reach any handler the application installs, the bot's log included.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_RUSSIAN) | frozenset(
     # Question words and fillers that STOPWORDS_EN_PLUS keeps but that say nothing about content.
