@@ -48,10 +48,6 @@ class BotSettings(IndexSettings):
     webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server binds.")
     webhook_secret_token: SecretStr | None = Field(None, description="Required with WEBHOOK_URL.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    # The engine's setting with the bot's default: one thread per question (index/settings.py).
-    embedding_threads: int | None = Field(
-        1, ge=1, le=256, description="Threads embedding one question (ONNX backends); empty = 1 in the bot."
-    )
 
     @field_validator("telegram_bot_token")
     @classmethod

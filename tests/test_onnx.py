@@ -91,8 +91,7 @@ def test_an_export_that_disagrees_with_sentence_transformers_is_not_served(real_
 
 
 @pytest.mark.model
-def test_the_bot_embeds_a_question_on_one_thread_and_the_cli_on_every_core(bot_index):
-    """EMBEDDING_THREADS: each entry point's default, and the value when set."""
+def test_a_question_is_embedded_on_every_core_unless_embedding_threads_says_otherwise(bot_index):
     from bot.settings import BotSettings
     from index.onnx_embedder import _usable_cores
 
@@ -102,10 +101,9 @@ def test_the_bot_embeds_a_question_on_one_thread_and_the_cli_on_every_core(bot_i
         return Engine.load(values).embedder._session.get_session_options()
 
     bot = BotSettings(_env_file=None, corpus_dir=corpus, index_dir=index, embedding_model=MODEL, embedding_threads="")
-    assert session_options(bot).intra_op_num_threads == 1
-    assert session_options(settings(index)).intra_op_num_threads == _usable_cores()
-    chosen = session_options(settings(index).model_copy(update={"embedding_threads": 3}))
-    assert chosen.intra_op_num_threads == 3
+    assert session_options(bot).intra_op_num_threads == _usable_cores()
+    chosen = session_options(settings(index).model_copy(update={"embedding_threads": 1}))
+    assert chosen.intra_op_num_threads == 1
     # Worker threads spin while a run is under way and stop when it returns.
     assert chosen.get_session_config_entry("session.force_spinning_stop") == "1"
 
