@@ -157,8 +157,8 @@ def _session_options(onnxruntime, threads: int | None, config: dict[str, str]):
 
     One question's run is some fifty kernels, each split across the threads: a worker that
     sleeps between kernels pays a wake-up at each, while one that spins waits on the core
-    (1.0 against 1.4-1.6 ms per question on the 2-core box, `python benchmarks/
-    embedding_backends.py --threads 1,2`). onnxruntime's own default also spins after the
+    (1.08 against 1.56 ms p50 per question on the 2-core box, `python benchmarks/
+    embedding_backends.py --variants`). onnxruntime's own default also spins after the
     run, taking the core from the bot's event loop and the question's lexical scoring; so
     spinning is allowed but stopped the moment the last concurrent run returns
     (session.force_spinning_stop), which leaves no CPU busy between questions."""
