@@ -19,16 +19,21 @@ Rows:
 - FAISS search latency p50 and recall@10 against exact search at 100,000 and 1,000,000 vectors
   for the index type `index/vector_index.py` chooses (benchmarks/vector_index.py measures more);
 - the bot's round trip through the local Bot API server (tests/fake_telegram): a user's
-  message in, the reply out, p50/p95, and messages/s with 50 concurrent users.
+  message in, the reply out, p50/p95, and messages/s with 50 concurrent users; once with the
+  Application in this process (sharing the server's event loop and CPU) and once as
+  `python -m bot` in a process of its own, as it is deployed.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -201,24 +206,25 @@ def measure_vectors(sizes: list[int], queries: int) -> dict:
 # --- the bot through the local Bot API server -----------------------------------------------
 
 
-async def measure_bot(project: Path, backend: str, singles: int, users: int, per_user: int) -> dict:
-    from bot.app import build_application
-    from bot.settings import BotSettings
+async def measure_bot(project: Path, backend: str, singles: int, users: int, per_user: int, *, own_process: bool) -> dict:
+    """Round trips through the local Bot API server: one user at a time, then `users` at once.
+
+    `own_process`: the bot is `python -m bot` in a process of its own, as deployed, with the
+    server in this one (as Telegram is elsewhere). Otherwise the real Application runs in
+    this process, sharing its event loop and its CPU with the server."""
     from tests.fake_telegram import FakeBotApi
 
     questions = [q.question for q in load_questions(DEV_SET)] if DEV_SET.exists() else ["What did Musk tweet to Putin?"]
     async with FakeBotApi() as api:
         with tempfile.TemporaryDirectory(dir=WORK) as scratch:
-            settings = BotSettings(
-                _env_file=None, telegram_bot_token="123:ABC", telegram_api_url=api.api_root, index_dir=project,
-                embedding_backend=backend, rate_limit_per_minute=1_000_000, feedback_file=Path(scratch) / "votes.jsonl",
-                update_journal_file=Path(scratch) / "journal.jsonl",
-            )
-            application = build_application(settings, Engine.load(settings))
-            await application.initialize()
-            await application.start()
-            await application.updater.start_polling(poll_interval=0, timeout=1)
-            try:
+            values = {
+                "telegram_bot_token": "123:ABC", "telegram_api_url": api.api_root, "index_dir": project,
+                "embedding_backend": backend, "rate_limit_per_minute": 1_000_000,
+                "feedback_file": Path(scratch) / "votes.jsonl", "update_journal_file": Path(scratch) / "journal.jsonl",
+            }
+            running = _bot_process(api, values, Path(scratch)) if own_process else _bot_in_process(values)
+            async with running:
+
                 async def ask(user: int, text: str) -> float:
                     mark = api.mark()
                     started = time.perf_counter()
@@ -237,11 +243,45 @@ async def measure_bot(project: Path, backend: str, singles: int, users: int, per
                 started = time.perf_counter()
                 await asyncio.gather(*(user(n) for n in range(users)))
                 rate = users * per_user / (time.perf_counter() - started)
-            finally:
-                await application.updater.stop()
-                await application.stop()
-                await application.shutdown()
     return {"p50_ms": percentile(single, 50) * 1000, "p95_ms": percentile(single, 95) * 1000, "messages_per_s": rate}
+
+
+@contextlib.asynccontextmanager
+async def _bot_in_process(values: dict):
+    from bot.app import build_application
+    from bot.settings import BotSettings
+
+    settings = BotSettings(_env_file=None, **values)
+    application = build_application(settings, Engine.load(settings))
+    await application.initialize()
+    await application.start()
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def _bot_process(api, values: dict, scratch: Path):
+    """`python -m bot` with these settings in its environment, ready once it has registered its commands."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    env.update({name.upper(): str(value) for name, value in values.items()})
+    env.update(PYTHONPATH=str(REPO), CORPUS_DIR=str(REPO / "corpus"), LOG_LEVEL="WARNING")
+    with (scratch / "bot.log").open("wb") as log:
+        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=scratch, env=env, stdin=subprocess.DEVNULL,
+                               stdout=log, stderr=subprocess.STDOUT)
+        try:
+            await api.wait_for_call("setMyCommands", timeout=300)
+            yield
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.to_thread(bot.wait, 30)
+            except subprocess.TimeoutExpired:
+                bot.kill()
 
 
 # --- the table ------------------------------------------------------------------------------
@@ -273,12 +313,14 @@ def table(report: dict) -> str:
     for size, r in v.items():
         rows.append((f"search at {size:,} vectors ({r['type']}), p50/p95 ms; recall@10", "-",
                      f"{r['p50_ms']:.2f}/{r['p95_ms']:.2f}; {r['recall_at_10']:.3f}", "", ""))
-    for label, key in (("plain", "bot_plain"), ("project", "bot_project")):
+    for label, key in (("plain engine, in-process", "bot_plain"), ("project engine, in-process", "bot_project"),
+                       ("plain engine, python -m bot", "bot_plain_process"),
+                       ("project engine, python -m bot", "bot_project_process")):
         if key in report:
             bot = report[key]
-            rows.append((f"bot round trip ({label} engine) p50/p95 ms; msgs/s with 50 users", "-",
+            rows.append((f"bot round trip ({label}) p50/p95 ms; msgs/s with 50 users", "-",
                          f"{bot['p50_ms']:.1f}/{bot['p95_ms']:.1f}; {bot['messages_per_s']:.0f}", "",
-                         "p50 < 10 ms; >= 100/s" if label == "project" else ""))
+                         "p50 < 10 ms; >= 100/s" if label.startswith("project") else ""))
     widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
     return "\n".join("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows)
 
@@ -307,8 +349,10 @@ def main() -> None:
         sizes = [int(n) for n in (args.vector_sizes or ("100000" if args.quick else "100000,1000000")).split(",")]
         report["vectors"] = measure_vectors(sizes, queries=200)
     if "bot" not in skip:
-        report["bot_project"] = asyncio.run(measure_bot(project, settings.embedding_backend, 100, 50, 10))
-        report["bot_plain"] = asyncio.run(measure_bot(project, "torch", 100, 50, 10))
+        for own_process, suffix in ((False, ""), (True, "_process")):
+            report[f"bot_project{suffix}"] = asyncio.run(
+                measure_bot(project, settings.embedding_backend, 100, 50, 10, own_process=own_process))
+            report[f"bot_plain{suffix}"] = asyncio.run(measure_bot(project, "torch", 100, 50, 10, own_process=own_process))
     (WORK / "results.json").write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
     print(table(report))
 
