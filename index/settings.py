@@ -38,9 +38,9 @@ class IndexSettings(BaseSettings):
     embedding_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
         "onnx", description="What embeds questions: onnx, onnx-int8 or torch (sentence-transformers)."
     )
-    # Every core by default: fastest one question at a time, and in the bot too (its round
-    # trip p50 6.0-6.6 ms on two threads against 6.9-7.9 ms on one, the same throughput;
-    # README, "Speed, memory and scale"). Fewer leave cores to other services on the machine.
+    # Every core by default: fastest one question at a time, and the bot's quickest round
+    # trip. Under a burst of concurrent questions one thread gave the bot more messages per
+    # second (README, "Speed, memory and scale"); fewer also leave cores to other services.
     embedding_threads: int | None = Field(
         None, ge=1, le=256, description="Threads embedding one question (ONNX backends); empty = one per core."
     )
