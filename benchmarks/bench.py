@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -267,21 +266,14 @@ async def _bot_in_process(values: dict):
 @contextlib.asynccontextmanager
 async def _bot_process(api, values: dict, scratch: Path):
     """`python -m bot` with these settings in its environment, ready once it has registered its commands."""
+    from benchmarks.bot_process import bot_process
+
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
     env.update({name.upper(): str(value) for name, value in values.items()})
     env.update(PYTHONPATH=str(REPO), CORPUS_DIR=str(REPO / "corpus"), LOG_LEVEL="WARNING")
-    with (scratch / "bot.log").open("wb") as log:
-        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=scratch, env=env, stdin=subprocess.DEVNULL,
-                               stdout=log, stderr=subprocess.STDOUT)
-        try:
-            await api.wait_for_call("setMyCommands", timeout=300)
-            yield
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.to_thread(bot.wait, 30)
-            except subprocess.TimeoutExpired:
-                bot.kill()
+    async with bot_process(env, scratch):
+        await api.wait_for_call("setMyCommands", timeout=300)
+        yield
 
 
 # --- the table ------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.bot_process import bot_process  # noqa: E402
 from tests.fake_telegram import FakeBotApi  # noqa: E402
 
 TOKEN = "123456:SOAK-token"
@@ -116,18 +116,8 @@ async def soak(args: argparse.Namespace, scratch: Path) -> int:
             RATE_LIMIT_PER_MINUTE="1000000", FEEDBACK_FILE=str(scratch / "feedback.jsonl"),
             UPDATE_JOURNAL_FILE=str(scratch / "journal.jsonl"),
         )  # fmt: skip
-        log = (scratch / "bot.log").open("wb")
-        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=scratch, env=env, stdin=subprocess.DEVNULL,
-                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-        try:
+        async with bot_process(env, scratch) as bot:
             return await drive(args, api, bot, scratch)
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.to_thread(bot.wait, 30)
-            except subprocess.TimeoutExpired:
-                bot.kill()
-            log.close()
 
 
 async def drive(args: argparse.Namespace, api: FakeBotApi, bot: subprocess.Popen, scratch: Path) -> int:
