@@ -80,7 +80,7 @@ def search(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray,
 
     A question's search is a few queries: OpenMP threads would gain nothing, and after
     each search they spin-wait for more work, taking the second core from the ONNX model
-    that embeds the next question (0.2-0.3 ms a question on the 2-core box). The OpenMP
+    that embeds the next question. The OpenMP
     thread count is the calling thread's own setting, so it is restored for whatever this
     thread runs next (an index build in a test or a benchmark)."""
     threads = faiss.omp_get_max_threads()
