@@ -135,6 +135,9 @@ class TelegramState:
         self._next_query_id = 7_000_000
         self._queries: dict[str, dict[str, Any]] = {}  # callback/inline query id -> info
         self._waiters: list[asyncio.Future[None]] = []
+        # wait_for_call's waiters, each woken only by a call it matches: a benchmark keeps
+        # fifty of them waiting, and waking all at every call cost more CPU than the bot.
+        self._call_waiters: list[tuple[Callable[[Call], bool], asyncio.Future[Call]]] = []
         self._action_mark = 0
         self.active_poll: PollSlot | None = None
 
@@ -277,6 +280,13 @@ class TelegramState:
     def record(self, call: Call) -> Call:
         call.index = len(self.calls)
         self.calls.append(call)
+        for matches, waiter in self._call_waiters:
+            if not waiter.done():
+                try:
+                    if matches(call):
+                        waiter.set_result(call)
+                except Exception as exc:  # a test's predicate failed: fail that test's wait
+                    waiter.set_exception(exc)
         self.notify()
         return call
 
@@ -300,19 +310,24 @@ class TelegramState:
         names = [method_or_methods] if isinstance(method_or_methods, str) else method_or_methods
         wanted = {name.lower() for name in names}
 
-        def find() -> Call | None:
-            for call in self.calls[after:]:
-                if call.method.lower() in wanted and (predicate is None or predicate(call)):
-                    return call
-            return None
+        def matches(call: Call) -> bool:
+            return call.method.lower() in wanted and (predicate is None or predicate(call))
 
-        found = await self.wait_until(find, timeout)
-        if found is None:
+        found = next((call for call in self.calls[after:] if matches(call)), None)
+        if found is not None:
+            return found
+        waiter: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
+        entry = (matches, waiter)
+        self._call_waiters.append(entry)
+        try:
+            return await asyncio.wait_for(waiter, timeout)
+        except TimeoutError:
             raise TimeoutError(
                 f"no {sorted(wanted)} call after #{after} within {timeout}s; "
                 f"recent calls: {self._describe_calls(after)}"
-            )
-        return found
+            ) from None
+        finally:
+            self._call_waiters.remove(entry)
 
     async def wait_for_reply(
         self, chat_id: int | str, *, timeout: float = 10.0, after: int | None = None
