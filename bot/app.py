@@ -27,7 +27,7 @@ from .keyboards import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
 from .journal import JournalingUpdateProcessor, JournalingUpdateQueue
 from .services import BotServices
 from .settings import BotSettings
-from .transport import build_request
+from .transport import build_get_updates_request, build_request
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ def build_application(settings: BotSettings, engine: Engine) -> Application:
         .base_file_url(f"{root}/file/bot")
         # Every call but getUpdates retries what is safe to retry (see bot.transport).
         .request(build_request())
+        .get_updates_request(build_get_updates_request())
         # Every text the bot sends is HTML built by bot.render, with user input escaped.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         # An update is journaled before Telegram is told it arrived and marked done once

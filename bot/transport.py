@@ -2,7 +2,7 @@
 
 PTB hands a failed `sendMessage` inside a handler to the error handler, and the update is
 confirmed anyway, so without retries a reply that met a 500 or a 429 would simply be lost.
-`RetryingRequest` wraps PTB's `HTTPXRequest` and repeats a call, with bounded attempts and
+`RetryingRequest` wraps the Bot API request (bot.aiohttp_request) and repeats a call, with bounded attempts and
 exponential backoff (429: after Telegram's `retry_after`), when repeating cannot send twice:
 
     retried for every method
@@ -32,16 +32,15 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-import httpx
 from telegram.error import NetworkError
-from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request import BaseRequest, RequestData
+
+from .aiohttp_request import NEVER_SENT, AiohttpRequest
 
 log = logging.getLogger(__name__)
 
 # Calls that create something each time they succeed; everything else may be repeated.
 _CREATES_SOMETHING = re.compile(r"^(send(?!chataction)|forward|copy)", re.IGNORECASE)
-# The request certainly did not reach the server.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 # Gateway errors: the upstream may have processed the call before the gateway gave up.
 _AMBIGUOUS_STATUS = frozenset({502, 504})
 
@@ -65,7 +64,6 @@ class Timeouts:
 
     connect: float = 5.0
     read: float = 20.0
-    write: float = 20.0
     pool: float = 5.0
 
 
@@ -121,7 +119,7 @@ class RetryingRequest(BaseRequest):
                     url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
                 )
             except NetworkError as exc:
-                never_sent = isinstance(exc.__cause__, _NEVER_SENT)
+                never_sent = isinstance(exc.__cause__, NEVER_SENT)
                 if last or not (never_sent or repeatable):
                     if not never_sent and not repeatable:
                         log.warning("%s may or may not have been delivered (%s); not repeated", endpoint, exc)
@@ -155,11 +153,16 @@ def _retry_after(payload: bytes) -> float | None:
 def build_request(timeouts: Timeouts | None = None, policy: RetryPolicy | None = None) -> RetryingRequest:
     """The request object for every Bot API call but getUpdates."""
     timeouts = timeouts or DEFAULT_TIMEOUTS
-    inner = HTTPXRequest(
+    inner = AiohttpRequest(
         connection_pool_size=256,  # as PTB's default: one per concurrently handled update
         connect_timeout=timeouts.connect,
         read_timeout=timeouts.read,
-        write_timeout=timeouts.write,
         pool_timeout=timeouts.pool,
     )
     return RetryingRequest(inner, policy or DEFAULT_POLICY)
+
+
+def build_get_updates_request() -> AiohttpRequest:
+    """The request object for getUpdates, not retried (see the module docstring); with
+    PTB's defaults for it: one connection, 5 s beyond the long poll's own timeout."""
+    return AiohttpRequest(connection_pool_size=1)

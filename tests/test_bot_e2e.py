@@ -234,6 +234,7 @@ async def test_token_never_appears_in_logs(fake_api, start_bot, caplog):
         install_redaction([BOT_TOKEN])
         caplog.set_level(logging.DEBUG)
         caplog.set_level(logging.DEBUG, logger="httpx")  # httpx logs request URLs, which hold the token
+        caplog.set_level(logging.DEBUG, logger="aiohttp")  # the Bot API client
         await start_bot()
         await ask(fake_api, "/start")
         await ask(fake_api, "What did Musk tweet to Putin?")

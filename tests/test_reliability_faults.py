@@ -95,7 +95,7 @@ async def test_a_send_telegram_accepted_but_answered_too_late_is_not_repeated(
 ):
     # The classic duplicate: the bot times out, yet Telegram posted the message. Repeating
     # the send would post it twice, so sends are never repeated after a read timeout.
-    monkeypatch.setattr(transport, "DEFAULT_TIMEOUTS", transport.Timeouts(read=0.5, write=0.5))
+    monkeypatch.setattr(transport, "DEFAULT_TIMEOUTS", transport.Timeouts(read=0.5))
     app = await start_bot()
     fake_api.inject_faults("sendMessage", delay=1.5, count=1)
     ask_all(fake_api, USERS[:1])

@@ -9,7 +9,9 @@ import subprocess
 import sys
 import textwrap
 
-import httpx
+from types import SimpleNamespace
+
+import aiohttp
 import pytest
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
@@ -81,8 +83,9 @@ async def test_attempts_are_bounded_and_the_last_answer_is_returned():
 
 
 async def test_a_request_that_never_left_is_retried_even_for_sends():
-    refused = failure(NetworkError, httpx.ConnectError("refused"))
-    pool = failure(TimedOut, httpx.PoolTimeout("pool"))
+    key = SimpleNamespace(host="127.0.0.1", port=9, ssl=True)
+    refused = failure(NetworkError, aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "refused")))
+    pool = failure(TimedOut, aiohttp.ConnectionTimeoutError("pool"))
     inner = ScriptedRequest(refused, pool, OK)
     result, _ = await run(inner, "sendMessage")
     assert result == OK and inner.calls == 3
@@ -91,9 +94,9 @@ async def test_a_request_that_never_left_is_retried_even_for_sends():
 @pytest.mark.parametrize(
     "error",
     [
-        failure(TimedOut, httpx.ReadTimeout("slow")),
-        failure(NetworkError, httpx.RemoteProtocolError("Server disconnected without sending a response.")),
-        failure(NetworkError, httpx.ReadError("reset")),
+        failure(TimedOut, aiohttp.SocketTimeoutError("slow")),
+        failure(NetworkError, aiohttp.ServerDisconnectedError()),
+        failure(NetworkError, aiohttp.ClientOSError(104, "reset")),
     ],
 )
 async def test_a_send_that_may_have_arrived_is_never_repeated_but_an_edit_is(error):
