@@ -105,7 +105,6 @@ class AiohttpRequest(BaseRequest):
             # The class name says what happened when the message is empty (as PTB's own does).
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
 
-
     def _proxy_for(self, url: str) -> str | None:
         parts = urlsplit(url)
         key = (parts.scheme, parts.hostname or "")

@@ -2,8 +2,9 @@
 
 PTB hands a failed `sendMessage` inside a handler to the error handler, and the update is
 confirmed anyway, so without retries a reply that met a 500 or a 429 would simply be lost.
-`RetryingRequest` wraps the Bot API request (bot.aiohttp_request) and repeats a call, with bounded attempts and
-exponential backoff (429: after Telegram's `retry_after`), when repeating cannot send twice:
+`RetryingRequest` wraps the Bot API request (bot.aiohttp_request) and repeats a call, with
+bounded attempts and exponential backoff (429: after Telegram's `retry_after`), when
+repeating cannot send twice:
 
     retried for every method
         429 Too Many Requests           Telegram refused the call
