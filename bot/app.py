@@ -24,7 +24,7 @@ from index import Engine
 
 from . import handlers
 from .keyboards import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
-from .journal import JournalingUpdateProcessor, JournalingUpdateQueue
+from .journal import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
 from .services import BotServices
 from .settings import BotSettings
 from .transport import build_get_updates_request, build_request
@@ -48,6 +48,9 @@ def build_application(settings: BotSettings, engine: Engine) -> Application:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to run the Telegram bot")
     root = settings.api_root
     services = BotServices.create(settings)
+    # An update is journaled before Telegram is told it arrived and marked done once
+    # handled, so a killed bot handles the unfinished ones after a restart (bot.journal).
+    updates = JournalingUpdateQueue(services.journal, durable_put=settings.webhook_url is not None)
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -55,12 +58,10 @@ def build_application(settings: BotSettings, engine: Engine) -> Application:
         .base_file_url(f"{root}/file/bot")
         # Every call but getUpdates retries what is safe to retry (see bot.transport).
         .request(build_request())
-        .get_updates_request(build_get_updates_request())
+        .get_updates_request(JournalBarrierRequest(build_get_updates_request(), updates))
         # Every text the bot sends is HTML built by bot.render, with user input escaped.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        # An update is journaled before Telegram is told it arrived and marked done once
-        # handled, so a killed bot handles the unfinished ones after a restart (bot.journal).
-        .update_queue(JournalingUpdateQueue(services.journal))
+        .update_queue(updates)
         # Questions take a while (model inference); one user's question must not queue the others'.
         .concurrent_updates(JournalingUpdateProcessor(services.journal))
         .post_init(on_start)

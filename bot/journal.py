@@ -3,11 +3,12 @@
 Telegram forgets an update once the bot confirms it, and PTB confirms every fetched update
 on its next getUpdates, whether or not a handler has finished with it (with concurrent
 updates many are in flight at once). A bot killed at that moment would silently drop them.
-So every update is appended to the journal (and fsynced) when it enters PTB's update queue,
-which happens before the next getUpdates confirms it, or before the webhook answers 200;
-it is marked done when its handlers have finished. On start-up the updates that were
-journaled but never marked done are handled again, and any copy Telegram redelivers of an
-update already journaled is dropped.
+So every update is appended to the journal (and fsynced) as it enters PTB's update queue,
+and is on disk before Telegram is told it arrived: before the webhook answers 200, or before
+the next getUpdates confirms it (with polling the handlers start while it is written, and
+that getUpdates waits for the write). It is marked done when its handlers have finished.
+On start-up the updates that were journaled but never marked done are handled again, and
+any copy Telegram redelivers of an update already journaled is dropped.
 
     {"update": {...}}   an update received, as Telegram sent it
     {"done": 123}       update 123 handled (its reply sent, or its error handled)
@@ -37,6 +38,7 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.ext import SimpleUpdateProcessor
+from telegram.request import BaseRequest, RequestData
 
 log = logging.getLogger(__name__)
 MAX_REPLAYS = 2
@@ -74,7 +76,11 @@ class UpdateJournal:
     async def run(self, method: Callable[..., None], *args: Any) -> None:
         """Call a blocking method off the event loop, on the journal's own thread: the
         default pool is busy with model inference, and the journal must not wait for it."""
-        await asyncio.get_running_loop().run_in_executor(self._executor, method, *args)
+        await self.submit(method, *args)
+
+    def submit(self, method: Callable[..., None], *args: Any) -> asyncio.Future[None]:
+        """Start `method` on the journal's thread now; calls run in the order submitted."""
+        return asyncio.get_running_loop().run_in_executor(self._executor, method, *args)
 
     def knows(self, update_id: int) -> bool:
         return update_id in self.pending or update_id in self._done
@@ -176,25 +182,41 @@ def _fsync_dir(folder: Path) -> None:
 
 
 class JournalingUpdateQueue(asyncio.Queue):
-    """PTB's update queue: journals each new update before accepting it, drops known ones.
+    """PTB's update queue: journals each new update, drops known ones.
 
     Both the polling Updater and the webhook server `put` an update here before telling
-    Telegram it arrived (the next getUpdates offset, or the HTTP 200).
+    Telegram it arrived. A webhook tells it by answering 200 right after `put`, so there
+    `put` returns once the update is on disk (`durable_put`). Polling tells it by the offset
+    of the next getUpdates, so there `put` only starts the write and the handlers start at
+    once; `JournalBarrierRequest` holds the next getUpdates until the writes are done. A
+    question's answer then no longer waits for a disk flush.
     """
 
-    def __init__(self, journal: UpdateJournal) -> None:
+    def __init__(self, journal: UpdateJournal, *, durable_put: bool = True) -> None:
         super().__init__()
         self.journal = journal
+        self._durable_put = durable_put
+        self._writes: list[asyncio.Future[None]] = []  # started by put, not yet awaited
         # Read now, before any update arrives, so redeliveries are recognised from the start.
         self._unfinished = journal.open()
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
             if self.journal.knows(item.update_id):
+                # The next getUpdates waited for the journal, so a redelivered copy is known by then.
                 log.debug("update %d is already journaled; redelivery dropped", item.update_id)
                 return
-            await self.journal.run(self.journal.received, item.to_dict())
+            write = self.journal.submit(self.journal.received, item.to_dict())
+            if self._durable_put:
+                await write
+            else:
+                self._writes.append(write)
         await super().put(item)
+
+    async def wait_durable(self) -> None:
+        """Until every update `put` so far is on disk; raises if a write failed."""
+        writes, self._writes = self._writes, []
+        await asyncio.gather(*writes)
 
     async def replay(self, bot: Bot) -> int:
         """Queue the updates a previous run received but did not finish; returns how many."""
@@ -221,3 +243,27 @@ class JournalingUpdateProcessor(SimpleUpdateProcessor):
         finally:
             if isinstance(update, Update):
                 await self.journal.run(self.journal.done, update.update_id)
+
+
+class JournalBarrierRequest(BaseRequest):
+    """The getUpdates request: before a call, waits until the updates it will confirm (those
+    fetched by the previous call) are in the journal."""
+
+    def __init__(self, inner: BaseRequest, queue: JournalingUpdateQueue) -> None:
+        self._inner = inner
+        self._queue = queue
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        await self._inner.shutdown()
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, *args: Any,
+                         **kwargs: Any) -> tuple[int, bytes]:
+        await self._queue.wait_durable()
+        return await self._inner.do_request(url, method, request_data, *args, **kwargs)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 from types import SimpleNamespace
 
@@ -17,7 +18,7 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 
 from bot import journal as journal_module
-from bot.journal import JournalingUpdateProcessor, JournalingUpdateQueue, UpdateJournal
+from bot.journal import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue, UpdateJournal
 from bot.questions import AskedQuestion, QuestionStore
 from bot.transport import RetryingRequest, RetryPolicy, may_repeat
 from tests.conftest import REPO
@@ -191,7 +192,8 @@ async def test_queue_drops_redelivered_updates_and_the_processor_marks_them_done
 
 
 def test_received_updates_are_on_disk_before_put_returns(tmp_path):
-    """A process killed right after `put` (when PTB may confirm the update) loses nothing."""
+    """For webhooks (durable_put, the default): a process killed right after `put`, when the
+    webhook answers Telegram 200, loses nothing."""
     path = tmp_path / "journal.jsonl"
     script = textwrap.dedent(f"""
         import asyncio, os, signal
@@ -208,6 +210,37 @@ def test_received_updates_are_on_disk_before_put_returns(tmp_path):
                             env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
     assert result.returncode == -signal.SIGKILL
     assert [u["update_id"] for u in UpdateJournal(path).open()] == [77]
+
+
+def journaled_ids(path) -> list[int]:
+    records = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    return [r["update"]["update_id"] for r in records if "update" in r]
+
+
+async def test_with_polling_put_does_not_wait_for_the_disk_but_the_next_get_updates_does(tmp_path, monkeypatch):
+    path = tmp_path / "journal.jsonl"
+    journal = UpdateJournal(path)
+    write = journal.received
+
+    def slow_write(data):  # a slow disk
+        time.sleep(0.3)
+        write(data)
+
+    monkeypatch.setattr(journal, "received", slow_write)
+    queue = JournalingUpdateQueue(journal, durable_put=False)
+    await queue.put(Update.de_json(update(5), None))
+    assert queue.qsize() == 1 and journaled_ids(path) == []  # handled while it is being written
+    on_disk_when_confirmed = []
+
+    class GetUpdates:
+        read_timeout = 5.0
+
+        async def do_request(self, *args, **kwargs):
+            on_disk_when_confirmed.append(journaled_ids(path))
+            return 200, b'{"ok": true, "result": []}'
+
+    await JournalBarrierRequest(GetUpdates(), queue).do_request(URL + "getUpdates", "POST")
+    assert on_disk_when_confirmed == [[5]]
 
 
 def test_question_store_is_bounded():
