@@ -38,7 +38,9 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.ext import SimpleUpdateProcessor
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
+
+from .transport import LayeredRequest
 
 log = logging.getLogger(__name__)
 MAX_REPLAYS = 2
@@ -245,25 +247,14 @@ class JournalingUpdateProcessor(SimpleUpdateProcessor):
                 await self.journal.run(self.journal.done, update.update_id)
 
 
-class JournalBarrierRequest(BaseRequest):
+class JournalBarrierRequest(LayeredRequest):
     """The getUpdates request: before a call, waits until the updates it will confirm (those
     fetched by the previous call) are in the journal."""
 
     def __init__(self, inner: BaseRequest, queue: JournalingUpdateQueue) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._queue = queue
 
-    @property
-    def read_timeout(self) -> float | None:
-        return self._inner.read_timeout
-
-    async def initialize(self) -> None:
-        await self._inner.initialize()
-
-    async def shutdown(self) -> None:
-        await self._inner.shutdown()
-
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None, *args: Any,
-                         **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         await self._queue.wait_durable()
-        return await self._inner.do_request(url, method, request_data, *args, **kwargs)
+        return await super().do_request(*args, **kwargs)

@@ -77,18 +77,12 @@ def may_repeat(endpoint: str) -> bool:
     return not _CREATES_SOMETHING.match(endpoint)
 
 
-class RetryingRequest(BaseRequest):
-    """A `BaseRequest` that retries the calls of an inner one (see the module docstring)."""
+class LayeredRequest(BaseRequest):
+    """A `BaseRequest` over an inner one: the layers that add a behaviour to Bot API calls
+    (retries here, the journal's barrier in bot.journal) override `do_request` alone."""
 
-    def __init__(
-        self,
-        inner: BaseRequest,
-        policy: RetryPolicy = DEFAULT_POLICY,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
+    def __init__(self, inner: BaseRequest) -> None:
         self._inner = inner
-        self._policy = policy
-        self._sleep = sleep
 
     @property
     def read_timeout(self) -> float | None:
@@ -99,6 +93,23 @@ class RetryingRequest(BaseRequest):
 
     async def shutdown(self) -> None:
         await self._inner.shutdown()
+
+    async def do_request(self, *args, **kwargs) -> tuple[int, bytes]:
+        return await self._inner.do_request(*args, **kwargs)
+
+
+class RetryingRequest(LayeredRequest):
+    """A `BaseRequest` that retries the calls of an inner one (see the module docstring)."""
+
+    def __init__(
+        self,
+        inner: BaseRequest,
+        policy: RetryPolicy = DEFAULT_POLICY,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__(inner)
+        self._policy = policy
+        self._sleep = sleep
 
     async def do_request(
         self,
