@@ -1,7 +1,7 @@
 """PTB's `BaseRequest` on aiohttp's client, in place of its default `HTTPXRequest`.
 
-Why: besides the model, the bot's CPU per message goes mostly to its Bot API calls, and
-httpx spends much more of it per call than aiohttp (`python benchmarks/http_clients.py`
+Why: besides the model, the bot's CPU per message went mostly to its Bot API calls, and
+httpx spends several times more of it per call than aiohttp (`python benchmarks/http_clients.py`
 measures both against a local server). httpcore also checks every pooled connection with
 two system calls before each request, so its cost grows with the connections a busy bot
 keeps open, while aiohttp parses HTTP in C and learns of a closed connection from the
@@ -40,7 +40,7 @@ class AiohttpRequest(BaseRequest):
 
     A proxy is taken from the environment (HTTPS_PROXY, NO_PROXY and the like), as httpx
     does, but looked up once per server: aiohttp's own `trust_env` looks for a .netrc file
-    in a worker thread at every request, which more than tripled the client's CPU per call.
+    in a worker thread at every request.
     """
 
     def __init__(
