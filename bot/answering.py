@@ -137,7 +137,7 @@ def inline_results(answer: Answer, titles: list[str]) -> list[InlineQueryResultA
         passage = hit.passage
         content = InputTextMessageContent(render.render_inline_hit(answer.question, hit), parse_mode=ParseMode.HTML)
         title = f"Paragraph {passage.position} of {passage.article_passages} · {passage.article_title}"
-        description = render.clip(passage.sentences[hit.answer_sentence], 200)
+        description = render.clip(hit.answer, 200)
         results.append(InlineQueryResultArticle(str(number), render.clip(title, 100), content, description=description))
     return results
 

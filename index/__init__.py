@@ -6,10 +6,11 @@ from .engine import Answer, Engine
 from .errors import CorpusError, EngineError, IndexCorrupted, IndexMismatch, IndexMissing, IndexUnavailable, ModelError
 from .passages import Passage
 from .retrieval import Hit
-from .settings import IndexSettings
+from .settings import IndexSettings, describe_error
+from .store import Manifest
 
 __all__ = [
     "Answer", "BuildReport", "CorpusError", "Embedder", "Engine", "EngineError", "Hit", "IndexCorrupted",
-    "IndexMismatch", "IndexMissing", "IndexSettings", "IndexUnavailable", "ModelError", "Passage",
-    "SentenceTransformerEmbedder", "build_index", "load_embedder",
+    "IndexMismatch", "IndexMissing", "IndexSettings", "IndexUnavailable", "Manifest", "ModelError", "Passage",
+    "SentenceTransformerEmbedder", "build_index", "describe_error", "load_embedder",
 ]

@@ -120,7 +120,7 @@ def render_plain(answer: Answer) -> str:
         p = hit.passage
         lines.append(f"  {rank}. [{p.article_title}, paragraph {p.position} of {p.article_passages}; score {hit.score:.2f}]")
         lines.append(f"     {p.text}")
-        lines.append(f"     answer: {p.sentences[hit.answer_sentence]}")
+        lines.append(f"     answer: {hit.answer}")
     return "\n".join(lines)
 
 

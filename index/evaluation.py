@@ -123,7 +123,7 @@ def evaluate_with_baseline(settings, path: Path) -> dict:
     def ask(question: str) -> Outcome:
         answer = engine.ask(question, k)
         best = answer.hits[0] if answer.hits else None
-        sentence = best.passage.sentences[best.answer_sentence] if best else ""
+        sentence = best.answer if best else ""
         return Outcome(answer.answered, tuple(h.passage.text for h in answer.hits), answer.confidence, sentence)
 
     baseline = NaiveBaseline(Path(settings.corpus_dir), engine.embedder, top_k=k)

@@ -59,6 +59,11 @@ class Hit:
     coverage: float  # share of the question's content words the answer sentence covers
     answer_sentence: int  # index into passage.sentences
 
+    @property
+    def answer(self) -> str:
+        """The sentence that answers: the one shown in bold."""
+        return self.passage.sentences[self.answer_sentence]
+
 
 @dataclass(frozen=True)
 class Retrieval:
