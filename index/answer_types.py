@@ -21,14 +21,24 @@ class AnswerType(str, Enum):
     NUMBER = "number"  # how many, how much, what price
     PLACE = "place"  # where
     TIME = "time"  # when, what year
+    QUOTE = "quote"  # what did X say / tweet / write: the words themselves
 
 
 _PATTERNS: list[tuple[re.Pattern[str], AnswerType]] = [
     (re.compile(r"^(how (many|much|old|long|big|large|often)|сколько)\b", re.I), AnswerType.NUMBER),
-    (re.compile(r"^(who|whom|whose|кто|кого|кому|кем|чей|чья)\b", re.I), AnswerType.NAME),
+    (re.compile(r"^(who|whom|whose|which|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
     (re.compile(r"^(where|где|куда|откуда)\b", re.I), AnswerType.PLACE),
     (re.compile(r"^(when|what year|what time|когда)\b", re.I), AnswerType.TIME),
 ]
+# "What did X tweet / say / write (to Y)?", "What did the message read?": the words quoted.
+_QUOTE_QUESTION = re.compile(
+    r"^(what|so what|and what|что)\b.*\b(say|said|says|tweet|tweeted|tweets|write|wrote|written|post|posted|"
+    r"ask|asked|tell|told|read|reads|message|reply|replied|quote|quoted|"
+    r"написал|сказал|твитнул|спросил|пишет|говорит)\b",
+    re.I,
+)
+# Words between quotation marks, or after a colon that opens a quotation.
+_QUOTATION = re.compile(r"[“\"«„][^”\"»“]{8,}[”\"»“]|:\s*[“\"«]")
 _NUMBER = re.compile(r"\d|\b(million|billion|thousand|hundred|dozen|half|twice)\b|[$€£¥₽]", re.I)
 _TIME = re.compile(r"\d{4}|\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|ago|"
@@ -39,6 +49,8 @@ _NAME_RUN = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*"
 
 def expected_answer_type(question: str) -> AnswerType | None:
     stripped = question.strip().lstrip("¿¡\"'«“(")
+    if _QUOTE_QUESTION.search(stripped):
+        return AnswerType.QUOTE
     for pattern, answer_type in _PATTERNS:
         if pattern.search(stripped):
             return answer_type
@@ -52,6 +64,7 @@ class AnswerEvidence:
 
     number: bool
     time: bool
+    quotation: bool
     names: tuple[frozenset[str], ...]  # each run of capitalised words, as its words less stopwords
 
     def carries(self, answer_type: AnswerType, question_words: frozenset[str]) -> bool:
@@ -60,6 +73,8 @@ class AnswerEvidence:
             return self.number
         if answer_type is AnswerType.TIME:
             return self.time
+        if answer_type is AnswerType.QUOTE:
+            return self.quotation
         # A name sharing a word with the question ("Elon Musk" for "Musk") is what is asked
         # about, not the answer.
         return any(not name & question_words for name in self.names)
@@ -72,4 +87,5 @@ def answer_evidence(sentence: str) -> AnswerEvidence:
         name = frozenset(w for part in re.split(r"[\s-]+", run) if part[:1].isupper() for w in words(part)) - STOPWORDS
         if name:
             names.append(name)
-    return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_TIME.search(sentence)), tuple(names))
+    return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_TIME.search(sentence)), bool(_QUOTATION.search(sentence)),
+                          tuple(names))

@@ -69,7 +69,8 @@ def cmd_ask(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 
 def cmd_eval(settings: IndexSettings, args: argparse.Namespace) -> int:
-    from .evaluation import Metrics, evaluate_with_baseline, format_table
+    from .comparison import evaluate_with_baseline, format_table
+    from .evaluation import Metrics
 
     # Checked before the (slow) evaluation, so a typo in a limit fails at once.
     floors, ceilings = (_limits(specs, Metrics.__dataclass_fields__) for specs in (args.floor, args.ceiling))
@@ -87,11 +88,32 @@ def cmd_eval(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
-    from .calibration import calibrate, format_sweep
+    from .evaluation import Metrics, load_questions
+    from .fitting import collect, cross_validate, format_report
+    from .scoring import save_scoring
 
-    result = calibrate(Engine.load(settings), [Path(f) for f in args.files])
-    print(json.dumps(result) if args.json else format_sweep(result))
-    return 0
+    floors, ceilings = (_limits(specs, Metrics.__dataclass_fields__) for specs in (args.floor, args.ceiling))
+    engine = Engine.load(settings)
+    questions = [q for path in args.files for q in load_questions(Path(path))]
+    report = cross_validate(engine, collect(engine, questions), engine.scoring, folds=args.folds, seed=args.seed)
+    fitted = report["scoring"]
+    fitted = type(fitted).from_dict({**fitted.as_dict(), "fitted_on": {
+        "model": settings.embedding_model, "question_sets": [Path(p).name for p in args.files],
+        "questions": len(questions), "held_out": {k: round(v, 3) for k, v in report["held_out"].items()
+                                                  if isinstance(v, float)}}})
+    if args.json:
+        print(json.dumps({**report, "scoring": fitted.as_dict()}))
+    else:
+        print(format_report(report))
+    if args.write:
+        save_scoring(fitted, Path(args.write))
+        print(f"wrote the fit on all {len(questions)} questions to {args.write}", file=sys.stderr)
+    held = report["held_out"]
+    failures = [f"held-out {name} {held[name]:.3f} < floor {limit}" for name, limit in floors if held[name] < limit]
+    failures += [f"held-out {name} {held[name]:.3f} > ceiling {limit}" for name, limit in ceilings if held[name] > limit]
+    for failure in failures:
+        print(f"calibration outside its limits: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def answer_json(answer: Answer) -> dict:
@@ -167,9 +189,17 @@ def _parser() -> argparse.ArgumentParser:
                           help="exit 1 if METRIC rises above VALUE (e.g. false_abstain=0.1); repeatable")
     evaluate.set_defaults(command=cmd_eval)
 
-    calibrate = commands.add_parser("calibrate", help="sweep the abstention threshold on question sets")
+    calibrate = commands.add_parser(
+        "calibrate", help="fit the scoring weights with k-fold cross-validation; print held-out-fold figures")
     calibrate.add_argument("files", nargs="+", help="JSONL question sets with answerable and unanswerable questions")
+    calibrate.add_argument("--folds", type=_positive, default=5, help="folds of the cross-validation (default 5)")
+    calibrate.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
+    calibrate.add_argument("--write", metavar="FILE", help="write the fit on all questions here (e.g. index/scoring.json)")
     calibrate.add_argument("--json", action="store_true")
+    calibrate.add_argument("--floor", action="append", default=[], metavar="METRIC=VALUE",
+                           help="exit 1 if a held-out METRIC falls below VALUE; repeatable")
+    calibrate.add_argument("--ceiling", action="append", default=[], metavar="METRIC=VALUE",
+                           help="exit 1 if a held-out METRIC rises above VALUE; repeatable")
     calibrate.set_defaults(command=cmd_calibrate)
     return parser
 

@@ -38,6 +38,7 @@ class Metrics:
     hit_at_1: float
     hit_at_3: float
     mrr: float
+    answered_right_first: float  # hit@1 counted only when the question is answered: what a user gets
     false_abstain: float  # share of answerable questions refused
     unanswerable_refused: float  # share of unanswerable questions refused
     sentence_hit: float | None  # share of answerable questions whose bold sentence holds the answer
@@ -88,6 +89,7 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> Metrics:
         hit_at_1=sum(1 for r in ranks if r == 1) / n,
         hit_at_3=sum(1 for r in ranks if r is not None and r <= 3) / n,
         mrr=sum(1 / r for r in ranks if r is not None) / n,
+        answered_right_first=sum(1 for r, (_, o) in zip(ranks, answerable) if r == 1 and o.answered) / n,
         false_abstain=sum(1 for _, o in answerable if not o.answered) / n,
         unanswerable_refused=(sum(1 for o in unanswerable if not o.answered) / len(unanswerable)) if unanswerable else 1.0,
         sentence_hit=(
@@ -105,40 +107,8 @@ METRIC_LABELS = {
     "hit_at_1": "hit@1",
     "hit_at_3": "hit@3",
     "mrr": "MRR",
+    "answered_right_first": "answered, right first",
     "false_abstain": "false abstain",
     "unanswerable_refused": "unanswerable refused",
     "sentence_hit": "bold sentence hit",
 }
-
-
-def evaluate_with_baseline(settings, path: Path) -> dict:
-    """The engine and the naive baseline on one question set, measured in the same run."""
-    from .baseline import NaiveBaseline
-    from .engine import Engine
-
-    questions = load_questions(path)
-    engine = Engine.load(settings)
-    k = max(3, settings.top_k)
-
-    def ask(question: str) -> Outcome:
-        answer = engine.ask(question, k)
-        best = answer.hits[0] if answer.hits else None
-        sentence = best.answer if best else ""
-        return Outcome(answer.answered, tuple(h.passage.text for h in answer.hits), answer.confidence, sentence)
-
-    baseline = NaiveBaseline(Path(settings.corpus_dir), engine.embedder, top_k=k)
-    return {
-        "file": str(path),
-        "questions": len(questions),
-        "engine": score(questions, run(questions, ask)).as_dict(),
-        "baseline": score(questions, run(questions, baseline)).as_dict(),
-    }
-
-
-def format_table(report: dict) -> str:
-    rows = [f"{report['file']}: {report['questions']} questions ({report['engine']['answerable']} answerable)",
-            f"{'metric':<22}{'engine':>10}{'naive baseline':>16}"]
-    for key, label in METRIC_LABELS.items():
-        cells = [report[method][key] for method in ("engine", "baseline")]
-        rows.append(f"{label:<22}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}" for c, w in zip(cells, (10, 16))))
-    return "\n".join(rows)

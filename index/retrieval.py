@@ -2,23 +2,21 @@
 
 Candidates are the passages nearest by dense similarity (FAISS) and the best by BM25
 (bm25s), so a passage holding the question's rare words is scored even when the
-embedding misses it. Every sentence of a candidate passage is then scored as
+embedding misses it. Every sentence of a candidate passage gets its signals:
 
     dense    = best cosine of the question with the sentence alone, the sentence in its
                context, or its whole passage (see passages.py)
     coverage = idf-weighted share of the question's content words (after typo repair)
-               found in the sentence, or at CONTEXT_SHARE weight in its passage/context
-    type     = ANSWER_TYPE_BONUS if the sentence holds the kind of answer the question
-               asks for (a name for "who", a number for "how many"; answer_types.py)
+               found in the sentence; context coverage: those found only around it
+    typed    = whether the sentence holds the kind of answer the question asks for (a
+               name for "who", a number for "how many", a quotation for "what did X
+               say"; answer_types.py)
 
-    score    = dense + COVERAGE_WEIGHT * coverage + type
-
-A passage scores as its best sentence, which is the answer sentence. The dense cosine
-carries meaning and paraphrase; coverage lifts the sentences holding the question's rare
-words (names, numbers, keywords) that a small embedding model blurs. The weights sit in
-the middle of the plateau found by `benchmarks/tune_retrieval.py` on the dev set and a
-second question set (tests/data/extra.jsonl); adding BM25's own score to the sum only
-lowered both, so BM25 chooses candidates and coverage does the lexical scoring.
+and `Scoring` (scoring.py) fuses them: a passage scores as its best sentence. The dense
+cosine carries meaning and paraphrase; coverage lifts the sentences holding the
+question's rare words (names, numbers, keywords) that a small embedding model blurs.
+Signals are computed once per question (`Retriever.signals`) and ranked separately
+(`rank`), so fitting the weights re-ranks cached signals instead of re-running searches.
 """
 
 from __future__ import annotations
@@ -34,15 +32,10 @@ from .answer_types import AnswerEvidence, AnswerType, answer_evidence, expected_
 from .embedding import Embedder
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
 from .passages import Passage, Unit, UnitKind
+from .scoring import SENTENCE_FEATURES, Scoring
 from .text import words
 from .vector_index import search
 
-COVERAGE_WEIGHT = 0.6
-CONTEXT_SHARE = 0.6  # what a word found only in the context counts, against one in the sentence
-ANSWER_TYPE_BONUS = 0.15
-# Inside a passage the topic words are everywhere; the answer sentence is told apart by the
-# question's rarer words, so own coverage weighs more there than in ranking passages.
-ANSWER_COVERAGE_WEIGHT = 1.0
 # Passages scored in full per question: the best this many by dense and by BM25 evidence.
 CANDIDATES = 50
 # Units the dense search returns per question form; every unit of a small corpus. An HNSW
@@ -66,11 +59,31 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Signals:
+    """One question's evidence for every sentence of its candidate passages, before weighting.
+
+    Rows are candidate sentences grouped by passage in passage order; columns are
+    scoring.SENTENCE_FEATURES.
+    """
+
+    terms: QueryTerms
+    passages: np.ndarray  # passage number of each row
+    sentences: np.ndarray  # sentence number of each row within its passage
+    features: np.ndarray  # (rows, SENTENCE_FEATURES)
+    asks_type: bool  # whether the question asks for a kind of answer at all
+    unknown_share: float  # share of the question's content words the corpus never uses
+    unknown_names: float  # share of the question's capitalised words (names) the corpus never uses
+    unmatched: float  # idf share of the question's words in no candidate passage
+
+    def column(self, name: str) -> np.ndarray:
+        return self.features[:, SENTENCE_FEATURES.index(name)]
+
+
+@dataclass(frozen=True)
 class Retrieval:
     terms: QueryTerms
     hits: list[Hit]
-    unknown_share: float  # share of the question's content words the corpus never uses
-    unknown_names: float  # share of the question's capitalised words (names) the corpus never uses
+    features: dict[str, float]  # what abstention looks at (scoring.FEATURES)
 
 
 @dataclass(frozen=True)
@@ -103,9 +116,14 @@ class Retriever:
                 document_frequency[term] = document_frequency.get(term, 0) + 1
         self._document_frequency = document_frequency
 
-    def search(self, question: str, k: int) -> Retrieval:
+    def search(self, question: str, k: int, scoring: Scoring) -> Retrieval:
+        return rank(self.signals(question), self.passages, scoring, k)
+
+    def signals(self, question: str) -> Signals:
+        """Every candidate sentence's evidence for this question (the costly part: embedding,
+        FAISS and BM25 searches, coverage)."""
         terms = self.lexical.repair(question)
-        units, similarities = self._dense_scores(_question_forms(question, terms))
+        units, similarities = self._dense_scores(self.embedder.embed(_question_forms(question, terms)))
         # Values stay float32 scalars, so the fused scores come out exactly as they always have.
         dense = dict(zip(units.tolist(), similarities))
         bm25 = self.lexical.scores(terms.terms)
@@ -118,43 +136,46 @@ class Retriever:
         question_type = expected_answer_type(question)
         question_words = frozenset(words(question))
         candidates = self._candidates(units, similarities, bm25)
-        hits = [self._score_passage(p, dense, query_weights, question_type, question_words) for p in candidates]
-        hits.sort(key=lambda hit: -hit.score)
+        # BM25 relative to the question's best passage: raw BM25 grows with the question's length.
+        top_bm25 = max((float(bm25[p]) for p in candidates), default=0.0)
+        rows = []
+        matched: set[str] = set()
+        for p in candidates:
+            passage_similarity = float(dense.get(self._passage_unit[p], _UNREACHED))
+            relative_bm25 = float(bm25[p]) / top_bm25 if top_bm25 > 0 else 0.0
+            for s in self._sentences_of[p]:
+                sentence = self._sentences[s]
+                own = float(dense.get(sentence.own_unit, _UNREACHED))
+                in_context = float(dense.get(sentence.context_unit, _UNREACHED))
+                coverage = sum(w for t, w in query_weights.items() if t in sentence.own_stems)
+                around = sum(w for t, w in query_weights.items() if t in sentence.context_stems)
+                typed = float(bool(question_type and sentence.evidence.carries(question_type, question_words)))
+                values = {"dense": max(own, in_context, passage_similarity), "own_dense": own, "context_dense": in_context,
+                          "passage_dense": passage_similarity, "coverage": coverage, "context_coverage": around,
+                          "typed": typed, "bm25": relative_bm25}
+                rows.append((p, sentence.number, [values[name] for name in SENTENCE_FEATURES]))
+                matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
         known = sum(1 for w in terms.words if self.lexical.knows(w))
-        unknown_share = 1.0 - known / len(terms.words) if terms.words else 1.0
         names = _names(question)
-        unknown_names = sum(1 for n in names if not self.lexical.knows(terms.repaired.get(n, n))) / len(names) if names else 0.0
-        return Retrieval(terms, hits[:k], unknown_share, unknown_names)
-
-    def _score_passage(
-        self, p: int, dense: dict[int, np.float32], query_weights: dict[str, float],
-        question_type: AnswerType | None, question_words: frozenset[str],
-    ) -> Hit:
-        """The passage scores as its best sentence in context; the answer sentence is the
-        one best on its own evidence, since context is shared by its neighbours."""
-        best_score, best_similarity, best_coverage = -math.inf, 0.0, 0.0
-        answer, answer_score = 0, -math.inf
-        passage_similarity = dense.get(self._passage_unit[p], _UNREACHED)
-        for s in self._sentences_of[p]:
-            sentence = self._sentences[s]
-            typed = ANSWER_TYPE_BONUS if question_type and sentence.evidence.carries(question_type, question_words) else 0.0
-            own_similarity = dense.get(sentence.own_unit, _UNREACHED)
-            similarity = max(own_similarity, dense.get(sentence.context_unit, _UNREACHED), passage_similarity)
-            coverage = _coverage(query_weights, sentence)
-            score = float(similarity + COVERAGE_WEIGHT * coverage + typed)
-            if score > best_score:
-                best_score, best_similarity, best_coverage = score, float(similarity), coverage
-            own_score = own_similarity + ANSWER_COVERAGE_WEIGHT * _coverage(query_weights, sentence, own_only=True) + typed
-            if own_score > answer_score:
-                answer, answer_score = sentence.number, own_score
-        return Hit(self.passages[p], best_score, best_similarity, best_coverage, answer)
+        return Signals(
+            terms=terms,
+            passages=np.array([r[0] for r in rows], dtype=np.int64),
+            sentences=np.array([r[1] for r in rows], dtype=np.int64),
+            features=np.array([r[2] for r in rows], dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES)),
+            asks_type=question_type is not None,
+            unknown_share=1.0 - known / len(terms.words) if terms.words else 1.0,
+            unknown_names=(
+                sum(1 for n in names if not self.lexical.knows(terms.repaired.get(n, n))) / len(names) if names else 0.0
+            ),
+            unmatched=sum(w for t, w in query_weights.items() if t not in matched) if query_weights else 1.0,
+        )
 
     def _idf(self, term: str) -> float:
         """BM25's idf over passages; a word the corpus never uses weighs most."""
         n, df = len(self.passages), self._document_frequency.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def _dense_scores(self, questions: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _dense_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(units, cosines): the units the dense search reached, each with its best cosine
         against any form of the question. A unit not reached counts as _UNREACHED.
 
@@ -162,7 +183,6 @@ class Retriever:
         with the corpus (a full-length score array would cost more than the search itself
         at a million units).
         """
-        vectors = self.embedder.embed(questions)
         k = min(DENSE_NEIGHBOURS, self._vectors.ntotal)
         similarities, ids = search(self._vectors, vectors, k)
         found = ids >= 0
@@ -177,6 +197,44 @@ class Retriever:
         by_dense = passages[np.lexsort((passages, -passage_dense))[:CANDIDATES]]
         by_bm25 = [p for p in _top_indices(bm25, CANDIDATES) if bm25[p] > 0]
         return sorted({int(p) for p in by_dense} | {int(p) for p in by_bm25})
+
+
+def rank(signals: Signals, passages: list[Passage], scoring: Scoring, k: int) -> Retrieval:
+    """Weigh the signals: passages best first (each as its best sentence), the answer
+    sentence of each, and the features abstention judges the best one by."""
+    score = signals.features @ scoring.weights("ranking")
+    answer_score = signals.features @ scoring.weights("answer")
+    dense, coverage = signals.column("dense"), signals.column("coverage")
+    scored = []  # (hit, the row of its best sentence, the row of its answer sentence)
+    # Rows come grouped by passage; each group is one candidate passage.
+    bounds = np.flatnonzero(np.diff(signals.passages)) + 1
+    for group in np.split(np.arange(len(score)), bounds) if len(score) else []:
+        best = group[np.argmax(score[group])]  # argmax: the first of equals, as sentences come in order
+        answer = group[np.argmax(answer_score[group])]
+        passage = passages[int(signals.passages[best])]
+        hit = Hit(passage, float(score[best]), float(dense[best]), float(coverage[best]), int(signals.sentences[answer]))
+        scored.append((hit, int(best), int(answer)))
+    scored.sort(key=lambda row: -row[0].score)  # stable: equal scores keep passage order
+    hits = [hit for hit, _, _ in scored]
+    return Retrieval(signals.terms, hits[:k], _features(signals, hits, *scored[0][1:]) if hits else {})
+
+
+def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict[str, float]:
+    """What abstention judges the best passage by (scoring.ABSTENTION_FEATURES)."""
+    row = dict(zip(SENTENCE_FEATURES, signals.features[best]))
+    answer_row = dict(zip(SENTENCE_FEATURES, signals.features[answer]))
+    return {
+        "score": hits[0].score,
+        "margin": hits[0].score - hits[1].score if len(hits) > 1 else 0.0,
+        "dense": row["dense"],
+        "answer_dense": answer_row["own_dense"],
+        "coverage": answer_row["coverage"],
+        "passage_coverage": row["coverage"] + row["context_coverage"],
+        "unknown_words": signals.unknown_share,
+        "unknown_names": signals.unknown_names,
+        "unmatched_words": signals.unmatched,
+        "type_missing": float(signals.asks_type and answer_row["typed"] == 0),
+    }
 
 
 def _best_per_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -197,15 +255,6 @@ def _top_indices(values: np.ndarray, k: int) -> np.ndarray:
     above = np.flatnonzero(values > cutoff)
     chosen = np.concatenate([above, np.flatnonzero(values == cutoff)[: k - len(above)]])
     return chosen[np.argsort(-values[chosen], kind="stable")]
-
-
-def _coverage(query_weights: dict[str, float], sentence: _Sentence, own_only: bool = False) -> float:
-    """The idf-weighted share of the question's words in the sentence (context at CONTEXT_SHARE)."""
-    context_share = 0.0 if own_only else CONTEXT_SHARE
-    return sum(
-        weight if term in sentence.own_stems else context_share * weight if term in sentence.context_stems else 0.0
-        for term, weight in query_weights.items()
-    )
 
 
 def _sentence_table(passages: list[Passage], units: list[Unit]) -> tuple[list[_Sentence], list[int]]:

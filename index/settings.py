@@ -44,16 +44,20 @@ class IndexSettings(BaseSettings):
     embedding_threads: int | None = Field(
         None, ge=1, le=256, description="Threads embedding one question (ONNX backends); empty = one per core."
     )
-    # Chosen by `python -m index calibrate` on the dev set (see README, "Abstention").
-    answer_threshold: float = Field(
-        0.482, ge=-1.0, le=2.0, description="Minimum confidence to answer instead of abstaining."
+    # The weights of ranking and abstention, fit by `python -m index calibrate --write FILE`
+    # with cross-validation; empty: the fit shipped in the package (index/scoring.json).
+    scoring_file: Path | None = Field(None, description="A scoring fit (JSON); empty = the packaged one.")
+    # Empty: the threshold of the scoring fit. Confidence is a probability (0..1) that the
+    # best passage answers; a higher threshold refuses more.
+    answer_threshold: float | None = Field(
+        None, ge=0.0, le=1.0, description="Minimum confidence to answer; empty = the scoring fit's own."
     )
     top_k: int = Field(3, ge=1, le=20, description="Passages returned per question.")
 
-    @field_validator("embedding_threads", mode="before")
+    @field_validator("embedding_threads", "scoring_file", "answer_threshold", mode="before")
     @classmethod
-    def _blank_threads_is_default(cls, value: object) -> object:
-        # `EMBEDDING_THREADS=` in a .env means "not set": one per core.
+    def _blank_is_default(cls, value: object) -> object:
+        # `EMBEDDING_THREADS=` in a .env means "not set": the default.
         return None if isinstance(value, str) and not value.strip() else value
 
 

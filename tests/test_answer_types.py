@@ -11,7 +11,11 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
     ("Where is Clubhouse based?", AnswerType.PLACE),
     ("When did Musk tweet?", AnswerType.TIME),
     ("Кто пригласил Путина?", AnswerType.NAME),
-    ("What did Musk tweet to Putin?", None),
+    ("What did Musk tweet to Putin?", AnswerType.QUOTE),
+    ("so what did he say to him", AnswerType.QUOTE),
+    ("Which analytics firm counted the downloads?", AnswerType.NAME),
+    ("What did Musk talk about?", None),
+    ("Is Clubhouse invite-only?", None),
 ])
 def test_question_words_set_the_expected_kind_of_answer(question, expected):
     assert expected_answer_type(question) is expected
@@ -34,3 +38,9 @@ def test_numbers_and_times():
     assert evidence.carries(AnswerType.NUMBER, frozenset()) and evidence.carries(AnswerType.TIME, frozenset())
     plain = answer_evidence("Rooms are small and friendly.")
     assert not plain.carries(AnswerType.NUMBER, frozenset()) and not plain.carries(AnswerType.TIME, frozenset())
+
+
+def test_quotations_are_words_between_quotation_marks():
+    assert answer_evidence("His tweet read, “would you like to join me for a chat?”").carries(AnswerType.QUOTE, frozenset())
+    assert answer_evidence('He wrote: "see you there, friends"').carries(AnswerType.QUOTE, frozenset())
+    assert not answer_evidence("He tweeted about it twice.").carries(AnswerType.QUOTE, frozenset())

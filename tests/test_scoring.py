@@ -1,0 +1,260 @@
+"""Scoring without the model: each retrieval signal, the Scoring object, and the fitting steps,
+on a small corpus embedded by the hashing fake."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index import Engine, IndexSettings, build_index
+from index.errors import EngineError
+from index.evaluation import Question
+from index.fitting import (
+    collect,
+    cross_validate,
+    fit,
+    logistic_regression,
+    plateau_threshold,
+    stratified_folds,
+)
+from index.retrieval import rank
+from index.scoring import ABSTENTION_FEATURES, SENTENCE_FEATURES, Abstention, Scoring, load_scoring, save_scoring
+from tests.fake_embedder import HashingEmbedder
+
+ARTICLE = """title: Harbour news
+
+The Harbour Trust
+
+The harbour trust counted 4,000 ferry passengers on Sunday. Mayor Alma Ruiz opened the new pier.
+
+Weather
+
+Fog closed the northern bay for two days. Fishermen stayed ashore and mended nets.
+
+The Lighthouse
+
+The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all night”. Visitors may climb the tower in summer.
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> Engine:
+    root = tmp_path_factory.mktemp("scoring")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
+    embedder = HashingEmbedder()
+    build_index(root / "corpus", root / "index", embedder)
+    settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
+                             embedding_model=embedder.name, embedding_backend="torch")
+    return Engine.load(settings, embedder, scoring=_hand_scoring())
+
+
+def _hand_scoring(**abstention) -> Scoring:
+    return Scoring(
+        ranking={"dense": 1.0, "coverage": 0.6, "context_coverage": 0.36, "typed": 0.15},
+        answer={"own_dense": 1.0, "coverage": 1.0, "typed": 0.15},
+        abstention=Abstention(abstention or {"dense": 10.0}, -3.0, 0.5),
+    )
+
+
+def _row(engine: Engine, question: str, needle: str) -> dict[str, float]:
+    """The signals of the sentence holding `needle`."""
+    signals = engine.retriever.signals(question)
+    for row, (p, s) in enumerate(zip(signals.passages, signals.sentences)):
+        if needle in engine.passages[p].sentences[s]:
+            return dict(zip(SENTENCE_FEATURES, signals.features[row]))
+    raise AssertionError(f"no candidate sentence holds {needle!r}")
+
+
+# --- the signals -----------------------------------------------------------------------------
+
+def test_coverage_is_the_idf_share_of_the_question_words_in_the_sentence(engine):
+    holds_both = _row(engine, "ferry passengers", "ferry passengers")
+    holds_none = _row(engine, "ferry passengers", "Fog closed")
+    assert holds_both["coverage"] == pytest.approx(1.0)
+    assert holds_none["coverage"] == 0.0
+
+
+def test_context_coverage_counts_words_found_only_around_the_sentence(engine):
+    # "lighthouse" is in the heading and the first sentence; the second sentence only has it around it.
+    row = _row(engine, "lighthouse tower", "Visitors may climb")
+    assert row["coverage"] > 0 and row["context_coverage"] > 0
+    assert row["coverage"] + row["context_coverage"] == pytest.approx(1.0)
+
+
+def test_typed_marks_sentences_holding_the_kind_of_answer_asked_for(engine):
+    assert _row(engine, "How many ferry passengers were counted?", "4,000")["typed"] == 1.0
+    assert _row(engine, "How many ferry passengers were counted?", "Mayor Alma Ruiz")["typed"] == 0.0
+    assert _row(engine, "What did the keeper write in his log?", "the lamp burned")["typed"] == 1.0  # a quotation
+    assert _row(engine, "Was there fog?", "Fog closed")["typed"] == 0.0  # asks for no kind of answer
+
+
+def test_dense_is_the_best_of_the_sentence_alone_in_context_and_its_passage(engine):
+    row = _row(engine, "mended nets", "mended nets")
+    assert row["dense"] == pytest.approx(max(row["own_dense"], row["context_dense"], row["passage_dense"]))
+    assert row["own_dense"] > _row(engine, "mended nets", "Fog closed")["own_dense"]
+
+
+def test_bm25_is_relative_to_the_best_passage(engine):
+    assert _row(engine, "fog bay", "Fog closed")["bm25"] == pytest.approx(1.0)
+    assert _row(engine, "fog bay", "ferry passengers")["bm25"] == 0.0
+
+
+def test_words_and_names_the_corpus_never_uses_are_measured(engine):
+    known = engine.retriever.signals("Who opened the pier?")
+    unknown = engine.retriever.signals("Who founded Zorblax Industries?")
+    assert known.unknown_share == 0.0 and known.unknown_names == 0.0
+    assert unknown.unknown_share > 0.5 and unknown.unknown_names == 1.0
+
+
+# --- ranking and the answer sentence -----------------------------------------------------------
+
+def test_a_passage_scores_as_its_best_sentence_and_the_ranking_weights_decide(engine):
+    signals = engine.retriever.signals("How many ferry passengers came to the pier?")
+    scoring = _hand_scoring()
+    hits = rank(signals, engine.passages, scoring, 3).hits
+    assert "ferry passengers" in hits[0].passage.text
+    weights = scoring.weights("ranking")
+    assert hits[0].score == pytest.approx(max(signals.features[signals.passages == signals.passages[0]] @ weights))
+    # Weighing the answer type alone ranks by it: the lighthouse passage holds no number.
+    only_type = scoring.replace(ranking={"typed": 1.0})
+    assert "lighthouse" not in rank(signals, engine.passages, only_type, 3).hits[0].passage.text.lower()
+
+
+def test_the_answer_sentence_is_chosen_by_its_own_weights(engine):
+    signals = engine.retriever.signals("Who opened the new pier?")
+    scoring = _hand_scoring()
+    best = rank(signals, engine.passages, scoring, 1).hits[0]
+    assert best.answer.startswith("Mayor Alma Ruiz")
+    # Weights preferring the sentence least like the question pick the other one of the passage.
+    contrary = scoring.replace(answer={"own_dense": -1.0})
+    assert rank(signals, engine.passages, contrary, 1).hits[0].answer.startswith("The harbour trust")
+
+
+def test_abstention_features_are_all_there_and_confidence_follows_them(engine):
+    retrieval = rank(engine.retriever.signals("ferry passengers"), engine.passages, _hand_scoring(), 3)
+    assert set(retrieval.features) == set(ABSTENTION_FEATURES)
+    abstention = Abstention({"dense": 10.0}, -5.0, 0.5)
+    low, high = abstention.confidence({"dense": 0.3}), abstention.confidence({"dense": 0.7})
+    assert 0 < low < 0.5 < high < 1
+
+
+def test_the_engine_answers_when_confidence_reaches_the_threshold(engine):
+    sure = Engine(engine.manifest, engine.retriever, _hand_scoring(), top_k=3, threshold=0.0)
+    never = Engine(engine.manifest, engine.retriever, _hand_scoring(), top_k=3, threshold=1.0)
+    assert sure.ask("ferry passengers").answered
+    assert not never.ask("ferry passengers").answered
+    assert sure.ask("ferry passengers").confidence == never.ask("ferry passengers").confidence
+
+
+# --- the Scoring object ------------------------------------------------------------------------
+
+def test_scoring_round_trips_through_its_file(tmp_path):
+    scoring = _hand_scoring(dense=4.0, unknown_words=-2.0)
+    save_scoring(scoring, tmp_path / "scoring.json")
+    loaded = load_scoring(tmp_path / "scoring.json")
+    assert loaded == scoring
+    assert list(loaded.weights("ranking")) == [scoring.ranking.get(n, 0.0) for n in SENTENCE_FEATURES]
+
+
+def test_the_packaged_scoring_loads_and_names_its_fit():
+    scoring = load_scoring()
+    assert scoring.fitted_on["question_sets"]
+    assert 0 < scoring.abstention.threshold < 1
+
+
+def test_unknown_features_and_broken_files_are_one_line_errors(tmp_path):
+    with pytest.raises(EngineError, match="unknown ranking features: loudness"):
+        Scoring(ranking={"loudness": 1.0}, answer={}, abstention=Abstention({}, 0.0, 0.5))
+    (tmp_path / "bad.json").write_text(json.dumps({"ranking": {}}), encoding="utf-8")
+    with pytest.raises(EngineError, match="not a scoring fit"):
+        load_scoring(tmp_path / "bad.json")
+    with pytest.raises(EngineError, match="cannot read scoring file"):
+        load_scoring(tmp_path / "missing.json")
+
+
+def test_settings_point_the_engine_at_another_fit(engine, tmp_path):
+    save_scoring(_hand_scoring(), tmp_path / "fit.json")
+    settings = IndexSettings(_env_file=None, scoring_file=tmp_path / "fit.json", answer_threshold=0.9)
+    assert load_scoring(settings.scoring_file) == _hand_scoring()
+    overridden = Engine(engine.manifest, engine.retriever, _hand_scoring(), top_k=3, threshold=settings.answer_threshold)
+    assert overridden.threshold == 0.9
+    blank = IndexSettings(_env_file=None, scoring_file="", answer_threshold="")
+    assert blank.scoring_file is None and blank.answer_threshold is None
+
+
+# --- fitting ------------------------------------------------------------------------------------
+
+def test_logistic_regression_finds_the_separating_direction():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (2 * x[:, 0] - x[:, 1] + 0.5 > 0).astype(float)
+    weights, bias = logistic_regression(x, y, l2=0.1)
+    assert weights[0] > 0 > weights[1]
+    assert np.mean(((x @ weights + bias) > 0) == (y == 1)) > 0.95
+
+
+def test_the_threshold_sits_in_the_middle_of_the_gap():
+    assert plateau_threshold(np.array([0.8, 0.9]), np.array([0.1, 0.2])) == pytest.approx(0.5)
+
+
+def test_folds_keep_answerable_and_unanswerable_in_proportion(engine):
+    examples = collect(engine, [Question(f"ferry {i}", ("ferry",) if i % 3 else ()) for i in range(30)])
+    folds = stratified_folds(examples, 5, seed=1)
+    for fold in range(5):
+        members = [e for e, f in zip(examples, folds) if f == fold]
+        assert len(members) == 6
+        assert sum(1 for e in members if not e.question.answers) == 2
+
+
+QUESTIONS = [
+    ("How many ferry passengers were counted?", ("4,000 ferry passengers",)),
+    ("ferry passenger numbers", ("4,000 ferry passengers",)),
+    ("Who opened the pier?", ("mayor alma ruiz",)),
+    ("Why did fishermen stay ashore?", ("fog closed the northern bay",)),
+    ("What did the keeper write?", ("the lamp burned all night",)),
+    ("Can visitors climb the lighthouse?", ("climb the tower",)),
+    ("What closed the bay?", ("fog closed",)),
+    ("What did fishermen mend?", ("mended nets",)),
+    ("When can people climb the tower?", ("in summer",)),
+    ("Who keeps the lighthouse?", ("tomas berg",)),
+    ("What is the capital of Peru?", ()),
+    ("Who won the football cup?", ()),
+    ("How tall is Mount Zorblax?", ()),
+    ("What does a quantum processor cost?", ()),
+    ("Which band played the jazz festival?", ()),
+]
+
+
+def test_cross_validation_scores_each_question_with_a_fit_that_did_not_see_it(engine, monkeypatch):
+    import index.fitting as fitting
+
+    examples = collect(engine, [Question(q, a) for q, a in QUESTIONS])
+    seen: list[set[str]] = []
+    real_fit = fitting.fit
+
+    def recording_fit(engine_, train, start):
+        seen.append({e.question.question for e in train})
+        return real_fit(engine_, train, start)
+
+    monkeypatch.setattr(fitting, "fit", recording_fit)
+    report = cross_validate(engine, examples, _hand_scoring(), folds=3, seed=0)
+    folds = stratified_folds(examples, 3, seed=0)
+    for fold, train in enumerate(seen[:3]):
+        held_out = {e.question.question for e, f in zip(examples, folds) if f == fold}
+        assert not held_out & train and len(held_out | train) == len(examples)
+    assert report["held_out"]["questions"] == len(QUESTIONS)
+    assert sum(row["questions"] for row in report["per_fold"]) == len(QUESTIONS)
+    assert isinstance(report["scoring"], Scoring)
+
+
+def test_a_fit_learns_to_refuse_what_the_corpus_does_not_hold(engine):
+    examples = collect(engine, [Question(q, a) for q, a in QUESTIONS])
+    fitted = fit(engine, examples, _hand_scoring())
+    judged = [engine.judge(e.signals, e.question.question, 3, fitted) for e in examples]
+    answerable = [j.answered for j, (_, a) in zip(judged, QUESTIONS) if a]
+    unanswerable = [j.answered for j, (_, a) in zip(judged, QUESTIONS) if not a]
+    assert sum(answerable) / len(answerable) > sum(unanswerable) / len(unanswerable)
+    assert fitted.abstention.weights["unknown_words"] < 0
