@@ -1,4 +1,5 @@
-"""Turning answers and index facts into Telegram HTML: pure functions, no I/O.
+"""Turning answers and index facts into Telegram HTML: pure functions, no I/O. The words
+come from bot.texts; this module escapes what fills them and builds the markup.
 
 Everything that comes from an article or a user goes through `html.escape`, so nothing a
 user types can break the markup. Telegram limits a message to 4096 characters counted in
