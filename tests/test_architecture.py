@@ -1,6 +1,6 @@
 """The shape of the code, read from its source (nothing is imported): no import cycles in
-`bot` or `index`, `index` never imports the bot or Telegram, and the reply layer and the
-terminal chat work without Telegram types."""
+`bot` or `index`; `index` never imports the bot or Telegram; the bot uses only what `index`
+exports; the reply layer and the terminal chat work without Telegram types."""
 
 from __future__ import annotations
 
@@ -75,6 +75,11 @@ def test_index_never_imports_the_bot_or_telegram(graph):
     for module in (m for m in graph if m.startswith("index")):
         assert not any(m.startswith("bot") for m in graph[module]), module
         assert "telegram" not in third_party(module), module
+
+
+def test_the_bot_uses_only_the_public_api_of_index(graph):
+    reaching_in = {f"{m} -> {i}" for m in graph if m.startswith("bot") for i in graph[m] if i.startswith("index.")}
+    assert sorted(reaching_in) == []
 
 
 @pytest.mark.parametrize("module", REPLY_LAYER)
