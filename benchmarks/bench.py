@@ -253,6 +253,7 @@ async def _bot_in_process(values: dict):
     settings = BotSettings(_env_file=None, **values)
     application = build_application(settings, Engine.load(settings))
     await application.initialize()
+    await application.post_init(application)  # as run_polling does: opens the update journal
     await application.start()
     await application.updater.start_polling(poll_interval=0, timeout=1)
     try:

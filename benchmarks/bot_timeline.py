@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.bench import DEV_SET, WORK, _bot_in_process  # noqa: E402
-from bot import aiohttp_request, answering, journal  # noqa: E402
+from bot import aiohttp_request, replies, update_queue  # noqa: E402
 from index import IndexSettings, build_index, load_embedder  # noqa: E402
 from index.evaluation import load_questions  # noqa: E402
 
@@ -38,7 +38,7 @@ def mark(stage: str) -> None:
 
 def instrument() -> None:
     """Wrap the stages; each wrapper calls the original, so the bot behaves as it does."""
-    put = journal.JournalingUpdateQueue.put
+    put = update_queue.JournalingUpdateQueue.put
 
     async def timed_put(self, item):
         mark("update queue: put called")
@@ -58,7 +58,7 @@ def instrument() -> None:
             mark(f"{endpoint}: answered")
         return result
 
-    ask = answering.ask
+    ask = replies.ask
 
     async def timed_ask(engine, question, top_k=None):
         mark("engine: started")
@@ -66,9 +66,9 @@ def instrument() -> None:
         mark("engine: answered")
         return answer
 
-    journal.JournalingUpdateQueue.put = timed_put
+    update_queue.JournalingUpdateQueue.put = timed_put
     aiohttp_request.AiohttpRequest.do_request = timed_request
-    answering.ask = timed_ask
+    replies.ask = timed_ask
 
 
 async def measure(index_dir: Path, count: int) -> list[dict[str, float]]:

@@ -1,1 +1,2 @@
-"""The Telegram transport: handlers, rendering and wiring around the `index` engine."""
+"""The Telegram bot around the `index` engine: handlers (bot.handlers) over a reply layer
+without Telegram types (bot.replies), wired into a PTB Application by bot.app."""

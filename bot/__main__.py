@@ -12,14 +12,14 @@ import sys
 
 from pydantic import ValidationError
 
-from index import Engine, EngineError
-from index.settings import describe_error
+from index import Engine, EngineError, describe_error
 
-from .app import build_application, run
 from .journal import ensure_writable
-from .local_chat import NO_TOKEN_HELP, chat_in_terminal
+from .local_chat import chat_in_terminal
 from .logs import configure_logging
+from .services import BotServices
 from .settings import BotSettings
+from .texts import NO_TOKEN_HELP
 
 log = logging.getLogger("bot")
 
@@ -51,8 +51,12 @@ def main() -> int:
     log.info("index loaded: %d passages from %d article(s)", manifest.passage_count, len(manifest.articles))
     if settings.telegram_bot_token is None:
         print(NO_TOKEN_HELP)
-        chat_in_terminal(engine, max_chars=settings.max_question_chars)
+        chat_in_terminal(engine, BotServices.create(settings))
         return 0
+    # Imported here: without a token (the terminal chat, or a refusal) Telegram's library
+    # and the HTTP client are never loaded, so those paths start in a second.
+    from .app import build_application, run
+
     run(build_application(settings, engine), settings)
     return 0
 

@@ -22,21 +22,17 @@ from telegram.ext import (
 
 from index import Engine
 
-from . import handlers
-from .keyboards import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
-from .journal import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
+from . import texts
+from .buttons import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
+from .handlers import access, admin, errors, feedback, info, questions
 from .services import BotServices
 from .settings import BotSettings
 from .transport import build_get_updates_request, build_request
+from .update_queue import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "What I know, with example questions"),
-    BotCommand("ask", "Ask a question (also works in groups)"),
-    BotCommand("about", "The indexed articles and the index"),
-    BotCommand("help", "The commands"),
-]
+COMMANDS = [BotCommand(command, description) for command, description in texts.COMMANDS]
 # New and edited messages; channel posts are not questions.
 MESSAGES = filters.UpdateType.MESSAGES
 PRIVATE = filters.ChatType.PRIVATE
@@ -74,31 +70,33 @@ def build_application(settings: BotSettings, engine: Engine) -> Application:
 
 
 def add_handlers(application: Application) -> None:
-    application.add_handler(TypeHandler(Update, handlers.enforce_allow_list), group=-1)
+    application.add_handler(TypeHandler(Update, access.enforce_allow_list), group=-1)
     application.add_handlers(
         [
-            CommandHandler("start", handlers.start),
-            CommandHandler("help", handlers.help_command),
-            CommandHandler("about", handlers.about),
-            CommandHandler("ask", handlers.ask_command),
-            CommandHandler("reindex", handlers.reindex),
-            MessageHandler(MESSAGES & PRIVATE & filters.TEXT & ~filters.COMMAND, handlers.private_text),
-            MessageHandler(MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, handlers.group_text),
-            MessageHandler(MESSAGES & PRIVATE & filters.COMMAND, handlers.unknown_command),
-            MessageHandler(MESSAGES & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, handlers.non_text),
-            CallbackQueryHandler(handlers.example_button, pattern=EXAMPLE_PATTERN),
-            CallbackQueryHandler(handlers.more_button, pattern=MORE_PATTERN),
-            CallbackQueryHandler(handlers.vote_button, pattern=VOTE_PATTERN),
-            InlineQueryHandler(handlers.inline_query),
+            CommandHandler("start", info.start),
+            CommandHandler("help", info.help_command),
+            CommandHandler("about", info.about),
+            CommandHandler("ask", questions.ask_command),
+            CommandHandler("reindex", admin.reindex),
+            MessageHandler(MESSAGES & PRIVATE & filters.TEXT & ~filters.COMMAND, questions.private_text),
+            MessageHandler(MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, questions.group_text),
+            MessageHandler(MESSAGES & PRIVATE & filters.COMMAND, info.unknown_command),
+            MessageHandler(MESSAGES & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, questions.non_text),
+            CallbackQueryHandler(questions.example_button, pattern=EXAMPLE_PATTERN),
+            CallbackQueryHandler(questions.more_button, pattern=MORE_PATTERN),
+            CallbackQueryHandler(feedback.vote_button, pattern=VOTE_PATTERN),
+            InlineQueryHandler(questions.inline_query),
         ]
     )
-    application.add_error_handler(handlers.on_error)
+    application.add_error_handler(errors.on_error)
 
 
 async def on_start(application: Application) -> None:
-    """post_init: handle what a previous run left unfinished, show the commands in the menu."""
+    """post_init: read the update journal, handle what a previous run left unfinished, show
+    the commands in the menu. Runs before the first update is fetched or received."""
     queue = application.update_queue
     if isinstance(queue, JournalingUpdateQueue):
+        await queue.open()
         await queue.replay(application.bot)
     await application.bot.set_my_commands(COMMANDS)
     log.info("started as @%s", application.bot.username)

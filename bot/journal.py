@@ -8,7 +8,8 @@ and is on disk before Telegram is told it arrived: before the webhook answers 20
 the next getUpdates confirms it (with polling the handlers start while it is written, and
 that getUpdates waits for the write). It is marked done when its handlers have finished.
 On start-up the updates that were journaled but never marked done are handled again, and
-any copy Telegram redelivers of an update already journaled is dropped.
+any copy Telegram redelivers of an update already journaled is dropped. This module is the
+file; bot.update_queue plugs it into PTB's update queue and update processor.
 
     {"update": {...}}   an update received, as Telegram sent it
     {"done": 123}       update 123 handled (its reply sent, or its error handled)
@@ -31,16 +32,10 @@ import logging
 import os
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-
-from telegram import Bot, Update
-from telegram.ext import SimpleUpdateProcessor
-from telegram.request import BaseRequest
-
-from .transport import LayeredRequest
 
 log = logging.getLogger(__name__)
 MAX_REPLAYS = 2
@@ -52,7 +47,8 @@ COMPACT_WHEN_IDLE_AFTER_LINES = 20
 
 
 class UpdateJournal:
-    """The journal file and its state in memory; blocking methods, safe across threads."""
+    """The journal file and its state in memory; blocking methods, safe across threads.
+    Making one touches no file: `open()` reads (and rewrites) it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -181,80 +177,3 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
-
-
-class JournalingUpdateQueue(asyncio.Queue):
-    """PTB's update queue: journals each new update, drops known ones.
-
-    Both the polling Updater and the webhook server `put` an update here before telling
-    Telegram it arrived. A webhook tells it by answering 200 right after `put`, so there
-    `put` returns once the update is on disk (`durable_put`). Polling tells it by the offset
-    of the next getUpdates, so there `put` only starts the write and the handlers start at
-    once; `JournalBarrierRequest` holds the next getUpdates until the writes are done. A
-    question's answer then no longer waits for a disk flush.
-    """
-
-    def __init__(self, journal: UpdateJournal, *, durable_put: bool = True) -> None:
-        super().__init__()
-        self.journal = journal
-        self._durable_put = durable_put
-        self._writes: list[asyncio.Future[None]] = []  # started by put, not yet awaited
-        # Read now, before any update arrives, so redeliveries are recognised from the start.
-        self._unfinished = journal.open()
-
-    async def put(self, item: object) -> None:
-        if isinstance(item, Update):
-            if self.journal.knows(item.update_id):
-                # The next getUpdates waited for the journal, so a redelivered copy is known by then.
-                log.debug("update %d is already journaled; redelivery dropped", item.update_id)
-                return
-            write = self.journal.submit(self.journal.received, item.to_dict())
-            if self._durable_put:
-                await write
-            else:
-                self._writes.append(write)
-        await super().put(item)
-
-    async def wait_durable(self) -> None:
-        """Until every update `put` so far is on disk; raises if a write failed."""
-        writes, self._writes = self._writes, []
-        await asyncio.gather(*writes)
-
-    async def replay(self, bot: Bot) -> int:
-        """Queue the updates a previous run received but did not finish; returns how many."""
-        pending, self._unfinished = self._unfinished, []
-        for data in pending:
-            update = Update.de_json(data, bot)
-            await self.journal.run(self.journal.replayed, update.update_id)
-            await super().put(update)
-        if pending:
-            log.info("handling %d update(s) left unfinished by the previous run", len(pending))
-        return len(pending)
-
-
-class JournalingUpdateProcessor(SimpleUpdateProcessor):
-    """Handles updates concurrently, as PTB's default, and marks each done in the journal."""
-
-    def __init__(self, journal: UpdateJournal, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
-        self.journal = journal
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        try:
-            await coroutine
-        finally:
-            if isinstance(update, Update):
-                await self.journal.run(self.journal.done, update.update_id)
-
-
-class JournalBarrierRequest(LayeredRequest):
-    """The getUpdates request: before a call, waits until the updates it will confirm (those
-    fetched by the previous call) are in the journal."""
-
-    def __init__(self, inner: BaseRequest, queue: JournalingUpdateQueue) -> None:
-        super().__init__(inner)
-        self._queue = queue
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        await self._queue.wait_durable()
-        return await super().do_request(*args, **kwargs)

@@ -17,16 +17,21 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from html import escape
-from typing import Any
-
-from telegram import Message
+from typing import Any, Protocol
 
 from index import Engine, EngineError
 
+from . import texts
 from .settings import BotSettings
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 5.0
+
+
+class StatusMessage(Protocol):
+    """A message the bot posted and can edit (a Telegram `Message`)."""
+
+    async def edit_text(self, text: str) -> Any: ...
 
 
 class Reindexer:
@@ -43,18 +48,18 @@ class Reindexer:
         self.running = True
         return True
 
-    async def run(self, bot_data: MutableMapping[str, Any], announce: Callable[[str], Awaitable[Message]]) -> None:
+    async def run(self, bot_data: MutableMapping[str, Any], announce: Callable[[str], Awaitable[StatusMessage]]) -> None:
         """Post a status with `announce`, rebuild, swap the new engine into `bot_data["engine"]`.
 
         Call only after `try_begin()` returned True; the slot is released however this ends.
         """
         try:
-            status = await announce("Rebuilding the index…")
+            status = await announce(texts.REINDEX_STARTED)
             await self._rebuild(bot_data, status)
         finally:
             self.running = False
 
-    async def _rebuild(self, bot_data: MutableMapping[str, Any], status: Message) -> None:
+    async def _rebuild(self, bot_data: MutableMapping[str, Any], status: StatusMessage) -> None:
         ticker = asyncio.create_task(_show_elapsed(status, time.monotonic()))
         started = time.monotonic()
         try:
@@ -65,13 +70,14 @@ class Reindexer:
                 log.warning("reindex failed: %s", exc)
             else:
                 log.exception("reindex failed")
-            outcome = f"Reindex failed, still serving the previous index: {escape(_one_line(exc))}"
+            outcome = texts.REINDEX_FAILED.format(reason=escape(_one_line(exc)))
         else:
             bot_data["engine"] = engine
             log.info("reindexed: %s", summary)
             manifest = engine.manifest
-            outcome = f"Built: {manifest.passage_count} passages in {time.monotonic() - started:.1f} s. "
-            outcome += f"Now serving {len(manifest.articles)} article(s)."
+            outcome = texts.REINDEX_DONE.format(
+                passages=manifest.passage_count, seconds=time.monotonic() - started, articles=len(manifest.articles)
+            )
         finally:
             await _stop(ticker)  # before the outcome, so a late progress edit cannot overwrite it
         await status.edit_text(outcome)
@@ -98,11 +104,11 @@ class Reindexer:
         return out.decode(errors="replace").strip()
 
 
-async def _show_elapsed(status: Message, started: float) -> None:
+async def _show_elapsed(status: StatusMessage, started: float) -> None:
     while True:
         await asyncio.sleep(PROGRESS_EVERY_SECONDS)
         with contextlib.suppress(Exception):  # progress is a courtesy; the result edit matters
-            await status.edit_text(f"Rebuilding the index… {time.monotonic() - started:.0f} s")
+            await status.edit_text(texts.REINDEX_PROGRESS.format(seconds=time.monotonic() - started))
 
 
 async def _stop(task: asyncio.Task[None]) -> None:

@@ -1,4 +1,5 @@
-"""Turning answers and index facts into Telegram HTML: pure functions, no I/O.
+"""Turning answers and index facts into Telegram HTML: pure functions, no I/O. The words
+come from bot.texts; this module escapes what fills them and builds the markup.
 
 Everything that comes from an article or a user goes through `html.escape`, so nothing a
 user types can break the markup. Telegram limits a message to 4096 characters counted in
@@ -13,8 +14,9 @@ import unicodedata
 from collections.abc import Sequence
 from html import escape, unescape
 
-from index import Answer, Hit, Passage
-from index.store import Manifest
+from index import Answer, Hit, Manifest, Passage
+
+from . import texts
 
 MAX_MESSAGE_UNITS = 4096
 # Room for one quoted passage in a reply; the rest is the header and the source line.
@@ -24,15 +26,6 @@ TITLE_BUDGET = 200
 MAX_LISTED_ARTICLES = 25
 MAX_NAMED_ARTICLES = 5
 MAX_BULLETS = 5
-
-NOT_ALLOWED = "Sorry, this bot is private."
-ASK_HINT = "Send me a question about the article as a text message."
-NON_TEXT_HINT = "I can only read text. Please type your question about the article."
-EMPTY_ASK_HINT = "Write the question after the command, e.g. <code>/ask What did Musk tweet to Putin?</code>"
-UNKNOWN_COMMAND = "I don't know that command. /help lists the ones I do."
-SOMETHING_WENT_WRONG = "Sorry, something went wrong. Please try again."
-EXPIRED = "That answer is too old, sorry: please ask again."
-THANKS_FOR_FEEDBACK = "Thanks for the feedback"
 
 
 # C0 and C1 control characters but tab and line feed, and lone UTF-16 surrogates: Telegram
@@ -71,14 +64,6 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def too_long(limit: int) -> str:
-    return f"That question is too long: please keep it under {limit} characters."
-
-
-def rate_limited(seconds: float) -> str:
-    return f"Too many questions — try again in {max(1, round(seconds))} s."
-
-
 def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) -> str:
     """The passage as a blockquote with sentence `focus` in bold, cut around it to `budget` units."""
     sentences = passage.sentences
@@ -111,11 +96,11 @@ def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) ->
 
 def source_line(passage: Passage) -> str:
     title = escape(clip(passage.article_title, TITLE_BUDGET))
-    return f"📰 <i>{title}</i> — paragraph {passage.position} of {passage.article_passages}"
+    return texts.SOURCE_LINE.format(title=title, position=passage.position, count=passage.article_passages)
 
 
 def question_line(question: str) -> str:
-    return f"❓ <i>{escape(clip(printable(question), ECHO_BUDGET))}</i>"
+    return texts.QUESTION_LINE.format(question=escape(clip(printable(question), ECHO_BUDGET)))
 
 
 def render_answer(answer: Answer, *, echo_question: bool = False) -> str:
@@ -131,16 +116,16 @@ def render_not_answered(
 ) -> str:
     """A plain "not in the article" with what can be asked instead; never an unrelated quote."""
     parts = [question_line(answer.question)] if echo_question else []
-    parts.append("I couldn't find the answer to that in " + _what_i_know(titles) + ".")
+    parts.append(texts.NOT_ANSWERED.format(what_i_know=_what_i_know(titles)))
     if examples:
-        parts.append("You could ask, for example:\n" + bullet_list(examples))
+        parts.append(texts.YOU_COULD_ASK.format(examples=bullet_list(examples)))
     return "\n\n".join(parts)
 
 
 def render_more(question: str, hits: Sequence[Hit], *, first_number: int = 2) -> str:
     """Further passages for a question, each quoted with its source."""
     if not hits:
-        return f"{question_line(question)}\n\nNo other passage matches that question."
+        return f"{question_line(question)}\n\n{texts.NO_OTHER_PASSAGE}"
     header = question_line(question)
     # Each passage gets an equal share of what the header leaves, minus its own source line.
     share = (MAX_MESSAGE_UNITS - utf16_len(to_plain(header)) - 100) // len(hits)
@@ -159,24 +144,15 @@ def render_inline_hit(question: str, hit: Hit) -> str:
 
 
 def render_start(titles: Sequence[str], examples: Sequence[str]) -> str:
-    return (
-        f"Hi! I answer questions about {_what_i_know(titles)}.\n\n"
-        "Send me a question as a message and I'll quote the passage that answers it. "
-        "In a group, mention me, reply to one of my messages, or use /ask.\n\n"
-        + ("Try one of these:" if examples else "")
-    ).strip()
+    start = texts.START.format(what_i_know=_what_i_know(titles))
+    return f"{start}\n\n{texts.TRY_THESE}" if examples else start
 
 
 def render_help(bot_username: str, *, is_admin: bool) -> str:
-    lines = [
-        "/start – what I know, with example questions",
-        "/ask &lt;question&gt; – ask a question (also in groups)",
-        "/about – the indexed articles and the index",
-        "/help – this message",
-    ]
+    lines = list(texts.HELP_LINES)
     if is_admin:
-        lines.append("/reindex – rebuild the index from the corpus (admins)")
-    lines.append(f"\nIn any chat you can also type <code>@{escape(bot_username)} your question</code>.")
+        lines.append(texts.HELP_REINDEX_LINE)
+    lines.append(texts.HELP_INLINE.format(bot_username=escape(bot_username)))
     return "\n".join(lines)
 
 
@@ -185,20 +161,20 @@ def render_about(manifest: Manifest) -> str:
     built = manifest.built_at.replace("T", " ").replace("+00:00", " UTC")
     footer = [
         "",
-        f"Passages: {manifest.passage_count}",
-        f"Model: <code>{escape(clip(manifest.model, TITLE_BUDGET))}</code>",
-        f"Index built: {escape(clip(built, TITLE_BUDGET))}",
+        texts.ABOUT_PASSAGES.format(count=manifest.passage_count),
+        texts.ABOUT_MODEL.format(model=escape(clip(manifest.model, TITLE_BUDGET))),
+        texts.ABOUT_BUILT.format(built=escape(clip(built, TITLE_BUDGET))),
     ]
-    lines = [f"<b>Articles indexed: {len(manifest.articles)}</b>"]
+    lines = [texts.ABOUT_HEADER.format(count=len(manifest.articles))]
     # Room for the footer and an "… and N more" line, counted on the text Telegram shows.
     budget = MAX_MESSAGE_UNITS - utf16_len(to_plain("\n".join(lines + footer))) - 40
     listed = 0
     for article in manifest.articles[:MAX_LISTED_ARTICLES]:
         origin = ", ".join(escape(clip(x, TITLE_BUDGET)) for x in (article.source, article.date) if x)
-        line = (
-            f"• <i>{escape(clip(article.title, TITLE_BUDGET))}</i>"
-            + (f" — {origin}" if origin else "")
-            + f" ({article.passages} passages)"
+        line = texts.ABOUT_ARTICLE.format(
+            title=escape(clip(article.title, TITLE_BUDGET)),
+            origin=texts.ABOUT_ORIGIN.format(origin=origin) if origin else "",
+            passages=article.passages,
         )
         budget -= utf16_len(to_plain(line)) + 1
         if budget < 0:
@@ -206,7 +182,7 @@ def render_about(manifest: Manifest) -> str:
         lines.append(line)
         listed += 1
     if len(manifest.articles) > listed:
-        lines.append(f"… and {len(manifest.articles) - listed} more")
+        lines.append(texts.ABOUT_MORE.format(count=len(manifest.articles) - listed))
     return "\n".join(lines + footer)
 
 
@@ -223,11 +199,11 @@ def to_plain(html: str, *, bold: tuple[str, str] = ("", "")) -> str:
 
 def _what_i_know(titles: Sequence[str]) -> str:
     """One line naming the article, or the first few of several."""
-    shown = [f"“<i>{escape(clip(t, TITLE_BUDGET))}</i>”" for t in titles[:MAX_NAMED_ARTICLES]]
+    shown = [texts.ARTICLE_TITLE.format(title=escape(clip(t, TITLE_BUDGET))) for t in titles[:MAX_NAMED_ARTICLES]]
     if len(titles) == 1:
-        return f"the article {shown[0]}"
-    more = f" and {len(titles) - len(shown)} more" if len(titles) > len(shown) else ""
-    return f"{len(titles)} articles: " + ", ".join(shown) + more
+        return texts.ONE_ARTICLE.format(title=shown[0])
+    more = texts.AND_MORE_ARTICLES.format(count=len(titles) - len(shown)) if len(titles) > len(shown) else ""
+    return texts.SEVERAL_ARTICLES.format(count=len(titles), titles=", ".join(shown) + more)
 
 
 def bullet_list(items: Sequence[str]) -> str:

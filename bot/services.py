@@ -1,13 +1,10 @@
-"""What the handlers share, kept in `application.bot_data`: the engine under "engine"
-(swapped by /reindex) and everything else in one `BotServices` under "services"."""
+"""What replies and handlers share besides the engine: settings, access, limits, the
+feedback file, the rebuild slot, the journal and the questions behind buttons. In the
+Telegram bot it is kept in `application.bot_data["services"]` (see bot.handlers.context)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from telegram.ext import ContextTypes
-
-from index import Engine
 
 from .access import AccessPolicy
 from .examples import EXAMPLE_QUESTIONS
@@ -50,12 +47,3 @@ class BotServices:
 
     def pseudonym(self, user_id: int | None) -> str:
         return pseudonym(user_id, self.settings.feedback_salt.get_secret_value())
-
-
-def services_of(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
-    return context.bot_data["services"]
-
-
-def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
-    # Read at each use, never kept: /reindex may have swapped in a new engine.
-    return context.bot_data["engine"]

@@ -1,10 +1,18 @@
 """Shared fixtures. Bot: the real model and a test index (once per session), the fake
-Bot API server, and `start_bot` to run the real Application against it over HTTP."""
+Bot API server, and `start_bot` to run the real Application against it over HTTP.
+
+Markers tell the truth, and this file checks it: a test that needs `real_embedder` (the
+real model, directly or through `bot_index`, `bot_engine`, `start_bot`) must be marked
+`model`, one that needs `start_bot` (the bot over HTTP) `e2e`; and a run without `model`
+tests (`pytest -m "not model and not e2e"`, the fast tier) must import neither torch nor
+onnxruntime, or it fails.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +23,32 @@ REPO = Path(__file__).resolve().parent.parent
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 BOT_TOKEN = "123:ABC"
 BOT_USERNAME = "clubhouse_qa_bot"
+# Fixture -> the marker every test that uses it (even indirectly) must carry.
+MARKER_OF_FIXTURE = {"real_embedder": "model", "start_bot": "e2e"}
+MODEL_RUNTIMES = ("torch", "onnxruntime")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    unmarked = [
+        f"{item.nodeid} uses {fixture} but is not marked {marker}"
+        for item in items
+        for fixture, marker in MARKER_OF_FIXTURE.items()
+        if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("markers that do not tell the truth:\n" + "\n".join(unmarked))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The fast tier never loads a model runtime: fail a run without `model` tests that did."""
+    if not session.items or any(item.get_closest_marker("model") for item in session.items):
+        return
+    loaded = [name for name in MODEL_RUNTIMES if name in sys.modules]
+    if loaded:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"ERROR: a run without `model` tests imported {', '.join(loaded)}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

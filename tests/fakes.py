@@ -1,8 +1,10 @@
-"""Small builders of engine results, for tests that need an Answer without a model."""
+"""Small builders of engine results, and a fake engine, for tests that need an Answer
+without a model."""
 
 from __future__ import annotations
 
-from index import Answer, Hit, Passage
+from index import Answer, Hit, Manifest, Passage
+from index.store import ArticleInfo
 
 
 def make_passage(
@@ -24,3 +26,26 @@ def make_hit(passage: Passage | None = None, *, answer_sentence: int = 1, score:
 def make_answer(question: str = "What?", hits: list[Hit] | None = None, *, answered: bool = True) -> Answer:
     hits = hits if hits is not None else [make_hit()]
     return Answer(question, answered, tuple(hits), 0.9 if answered else 0.1)
+
+
+def make_manifest(*titles: str, passages: int = 6) -> Manifest:
+    titles = titles or ("Why Is Everyone Talking About Clubhouse?",)
+    articles = tuple(ArticleInfo(f"a{n}", title, "The Source", "2021-02-14", passages) for n, title in enumerate(titles))
+    return Manifest(
+        model="test/model", dimension=64, passage_count=passages * len(titles), unit_count=45, chunker_version="3",
+        corpus_hash="h", built_at="2025-01-02T03:04:05+00:00", build_seconds=1.0, articles=articles,
+    )  # fmt: skip
+
+
+class FakeEngine:
+    """Stands in for `index.Engine` where a test is about the bot, not retrieval: answers
+    the questions of `answers` as given, and any other one as not answered."""
+
+    def __init__(self, answers: dict[str, Answer] | None = None, manifest: Manifest | None = None) -> None:
+        self.answers = answers or {}
+        self.manifest = manifest or make_manifest()
+        self.asked: list[tuple[str, int | None]] = []
+
+    def ask(self, question: str, top_k: int | None = None) -> Answer:
+        self.asked.append((question, top_k))
+        return self.answers.get(question) or make_answer(question, answered=False)

@@ -13,7 +13,7 @@ from tests.conftest import BOT_USERNAME
 from tests.fake_telegram import eventually
 from tests.fake_telegram.text_format import parse_html
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 USER = 3001
 GROUP = dict(chat_type="supergroup", chat_id=-100555, chat_title="Strangers")

@@ -11,7 +11,7 @@ import pytest
 from bot.examples import EXAMPLE_QUESTIONS
 from tests.conftest import BOT_TOKEN, BOT_USERNAME
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 ALICE, BOB, CAROL = 1001, 1002, 1003
 TWEET = "would you like to join me for a conversation on Clubhouse"

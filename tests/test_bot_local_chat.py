@@ -1,4 +1,5 @@
-"""The terminal chat (no token) and the example questions, with the real engine."""
+"""The terminal chat (no token) through the reply layer, with a fake engine; and, with the
+real engine, that every example question is answered."""
 
 from __future__ import annotations
 
@@ -8,36 +9,74 @@ import pytest
 
 from bot.examples import EXAMPLE_QUESTIONS
 from bot.local_chat import chat_in_terminal, reply_html
+from bot.services import BotServices
+from bot.settings import BotSettings
+from tests.fakes import FakeEngine, make_answer, make_hit, make_passage
 
-pytestmark = pytest.mark.model
+TWEET = make_passage(("Musk tweeted in Russian.", "“Would you like to join me for a conversation on Clubhouse?”"))
 
 
+@pytest.fixture
+def services(tmp_path) -> BotServices:
+    settings = BotSettings(
+        _env_file=None, max_question_chars=500, rate_limit_per_minute=1,
+        feedback_file=tmp_path / "feedback.jsonl", update_journal_file=tmp_path / "journal.jsonl",
+    )  # fmt: skip
+    return BotServices.create(settings)
+
+
+@pytest.fixture
+def engine() -> FakeEngine:
+    return FakeEngine({
+        "What did Musk tweet to Putin?": make_answer("What did Musk tweet to Putin?", [make_hit(TWEET)]),
+        EXAMPLE_QUESTIONS[1]: make_answer(EXAMPLE_QUESTIONS[1], [make_hit(make_passage(("5 million downloads.",)), answer_sentence=0)]),
+    })  # fmt: skip
+
+
+def chat(engine, services, lines: list[str]) -> list[str]:
+    feed = iter(lines)
+
+    def read(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    output: list[str] = []
+    chat_in_terminal(engine, services, read=read, write=output.append, bold=("*", "*"))
+    return output
+
+
+def test_terminal_chat_answers_through_the_same_replies(engine, services):
+    lines = ["What did Musk tweet to Putin?", "Who wrote Hamlet?", "2", "/about", "x" * 600, "/quit", "unreached"]
+    start, tweet, hamlet, example, about, too_long = chat(engine, services, lines)
+    assert EXAMPLE_QUESTIONS[0] in start and "Why Is Everyone Talking" in start and "a number to ask" in start
+    assert "> " in tweet and "*“Would you like to join me" in tweet and "<b>" not in tweet
+    assert "couldn't find" in hamlet and "> " not in hamlet
+    assert "5 million downloads" in example and "❓" not in example
+    assert "Passages: 6" in about
+    assert "too long" in too_long
+    assert len(engine.asked) == 3  # no rate limit in a terminal (the settings allow 1 a minute)
+
+
+def test_end_of_input_leaves_the_chat(engine, services):
+    output = chat(engine, services, [])
+    assert len(output) == 2 and output[-1] == ""
+
+
+async def test_reply_html_is_the_telegram_reply(engine, services):
+    html = await reply_html("What did Musk tweet to Putin?", engine, services)
+    assert "<blockquote>" in html and "<b>“Would you like to join me" in html
+
+
+@pytest.mark.model
 async def test_examples_are_all_answered(bot_engine):
     answers = await asyncio.gather(*(asyncio.to_thread(bot_engine.ask, q) for q in EXAMPLE_QUESTIONS))
     assert [a.question for a in answers if not a.answered] == []
 
 
-def test_terminal_chat_answers_through_the_same_rendering(bot_engine):
-    lines = iter(["What did Musk tweet to Putin?", "Who wrote Hamlet?", "2", "/about", "x" * 600, "/quit", "unreached"])
-    output: list[str] = []
-    chat_in_terminal(bot_engine, max_chars=500, read=lambda prompt: next(lines), write=output.append, bold=("*", "*"))
-    start, tweet, hamlet, example, about, too_long = output
-    assert EXAMPLE_QUESTIONS[0] in start and "Why Is Everyone Talking" in start
-    assert "> " in tweet and "*" in tweet and "would you like to join me" in tweet and "<b>" not in tweet
-    assert "couldn't find" in hamlet and "> " not in hamlet
-    assert "5 million downloads" in example
-    assert "Passages: 6" in about
-    assert "too long" in too_long
-
-
-def test_end_of_input_leaves_the_chat(bot_engine):
-    def read(prompt: str) -> str:
-        raise EOFError
-
-    output: list[str] = []
-    chat_in_terminal(bot_engine, max_chars=500, read=read, write=output.append)
-    assert output[-1] == ""
-
-
-def test_reply_html_matches_the_telegram_reply(bot_engine):
-    assert "<blockquote>" in reply_html(bot_engine, "How many downloads does Clubhouse have?", max_chars=500)
+@pytest.mark.model
+def test_the_terminal_chat_with_the_real_engine(bot_engine, services):
+    output = chat(bot_engine, services, ["What did Musk tweet to Putin?", "Who wrote Hamlet?", "2"])
+    _, tweet, hamlet, downloads, _ = output
+    assert "would you like to join me" in tweet and "couldn't find" in hamlet and "5 million downloads" in downloads

@@ -64,30 +64,47 @@ def test_api_url_root_has_no_trailing_slash():
     assert BotSettings(_env_file=None, telegram_api_url="http://127.0.0.1:8081/").api_root == "http://127.0.0.1:8081"
 
 
-def run_bot(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+# `python -m bot` in situations where it must refuse to start: environment of each.
+REFUSALS = {
+    "no token, no terminal": {},
+    "invalid settings": {"TELEGRAM_BOT_TOKEN": "nonsense", "RATE_LIMIT_PER_MINUTE": "0"},
+    "missing index": {"TELEGRAM_BOT_TOKEN": "123:ABC", "INDEX_DIR": "nowhere"},
+}
+
+
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Each of REFUSALS as a real process; run side by side, as each spends a second importing."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
     clean["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env={**clean, **env},  # tmp cwd: no .env is read
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    processes = {}
+    for name, env in REFUSALS.items():
+        processes[name] = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=tmp_path_factory.mktemp("bot"),  # no .env is read there
+            env={**clean, **env}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+    results = {}
+    for name, process in processes.items():
+        out, err = process.communicate(timeout=60)
+        results[name] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    return results
 
 
-def test_without_token_and_terminal_it_explains_and_exits_2(tmp_path):
-    result = run_bot(tmp_path)
+def test_without_token_and_terminal_it_explains_and_exits_2(refusals):
+    result = refusals["no token, no terminal"]
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_invalid_settings_exit_2_with_one_line(tmp_path):
-    result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="nonsense", RATE_LIMIT_PER_MINUTE="0")
+def test_invalid_settings_exit_2_with_one_line(refusals):
+    result = refusals["invalid settings"]
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "RATE_LIMIT_PER_MINUTE" in result.stderr
 
 
-def test_missing_index_refuses_to_start_with_exit_1(tmp_path):
-    result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="123:ABC", INDEX_DIR=str(tmp_path / "nowhere"))
+def test_missing_index_refuses_to_start_with_exit_1(refusals):
+    result = refusals["missing index"]
     assert result.returncode == 1
     assert "no index in" in result.stderr and "Traceback" not in result.stderr
 

@@ -10,7 +10,7 @@ from telegram import Chat, Message, User
 
 from bot.access import AccessPolicy
 from bot.addressing import command_argument, question_for_bot
-from bot.answering import refusal_for
+from bot.replies import refusal_for
 from bot.feedback import FeedbackLog, Vote
 from bot.privacy import pseudonym
 from bot.questions import AskedQuestion, QuestionStore

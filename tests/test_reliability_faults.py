@@ -12,7 +12,7 @@ from bot import transport
 from tests.fake_telegram import eventually
 from tests.fake_telegram.server import DROPPED
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 QUESTION = "How many downloads does Clubhouse have?"
 ANSWER = "5 million downloads"

@@ -18,7 +18,8 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 
 from bot import journal as journal_module
-from bot.journal import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue, UpdateJournal
+from bot.journal import UpdateJournal
+from bot.update_queue import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
 from bot.questions import AskedQuestion, QuestionStore
 from bot.transport import RetryingRequest, RetryPolicy, may_repeat
 from tests.conftest import REPO
@@ -176,6 +177,7 @@ async def test_queue_drops_redelivered_updates_and_the_processor_marks_them_done
     path = tmp_path / "journal.jsonl"
     journal = UpdateJournal(path)
     queue = JournalingUpdateQueue(journal)
+    await queue.open()
     processor = JournalingUpdateProcessor(journal)
     await queue.put(Update.de_json(update(1), None))
     await queue.put(Update.de_json(update(1), None))  # Telegram sent it again
@@ -191,6 +193,18 @@ async def test_queue_drops_redelivered_updates_and_the_processor_marks_them_done
     assert queue.qsize() == 0
 
 
+async def test_the_queue_reads_the_journal_only_when_opened(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    UpdateJournal(path).received(update(3))
+    left = path.read_text()
+    queue = JournalingUpdateQueue(UpdateJournal(path))
+    assert path.read_text() == left  # making the queue read and rewrote nothing
+    with pytest.raises(RuntimeError, match="open"):
+        await queue.put(Update.de_json(update(4), None))
+    await queue.open()
+    assert await queue.replay(None) == 1 and queue.qsize() == 1
+
+
 def test_received_updates_are_on_disk_before_put_returns(tmp_path):
     """For webhooks (durable_put, the default): a process killed right after `put`, when the
     webhook answers Telegram 200, loses nothing."""
@@ -199,9 +213,11 @@ def test_received_updates_are_on_disk_before_put_returns(tmp_path):
         import asyncio, os, signal
         from pathlib import Path
         from telegram import Update
-        from bot.journal import JournalingUpdateQueue, UpdateJournal
+        from bot.journal import UpdateJournal
+        from bot.update_queue import JournalingUpdateQueue
         async def main():
             queue = JournalingUpdateQueue(UpdateJournal(Path({str(path)!r})))
+            await queue.open()
             await queue.put(Update.de_json({update(77)!r}, None))
             os.kill(os.getpid(), signal.SIGKILL)
         asyncio.run(main())
@@ -228,6 +244,7 @@ async def test_with_polling_put_does_not_wait_for_the_disk_but_the_next_get_upda
 
     monkeypatch.setattr(journal, "received", slow_write)
     queue = JournalingUpdateQueue(journal, durable_put=False)
+    await queue.open()
     await queue.put(Update.de_json(update(5), None))
     assert queue.qsize() == 1 and journaled_ids(path) == []  # handled while it is being written
     on_disk_when_confirmed = []

@@ -9,6 +9,7 @@ import socket
 import subprocess
 
 import aiohttp
+import pytest
 
 from bot.app import build_application, webhook_options
 from bot.ratelimit import SlidingWindowLimiter
@@ -40,6 +41,8 @@ def test_secrets_and_state_are_git_ignored():
         assert subprocess.run(["git", "check-ignore", "-q", path], cwd=REPO).returncode == 0, path
 
 
+@pytest.mark.e2e
+@pytest.mark.model
 async def test_allow_list_and_admin_commands_hold_at_every_entry_point(fake_api, start_bot):
     app = await start_bot(allowed_user_ids=[ALICE], admin_user_ids=[ADMIN])
     feedback = app.bot_data["services"].feedback.path
@@ -81,6 +84,8 @@ async def test_allow_list_and_admin_commands_hold_at_every_entry_point(fake_api,
     assert app.bot_data["services"].reindexer.running is False
 
 
+@pytest.mark.e2e
+@pytest.mark.model
 async def test_a_flood_from_one_user_is_limited_while_others_are_answered(fake_api, start_bot):
     app = await start_bot(rate_limit_per_minute=3)
     flooder, others = 5555, (5001, 5002, 5003)
@@ -120,6 +125,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.e2e
+@pytest.mark.model
 async def test_webhook_rejects_requests_without_the_secret_token(fake_api, bot_engine, bot_index, tmp_path):
     corpus, index = bot_index
     port = free_port()

@@ -1,0 +1,39 @@
+"""The buttons under the bot's messages, as plain data, and the callback data they carry
+(at most 64 bytes each):
+
+    ex:<i>          ask example question i (an index into EXAMPLE_QUESTIONS)
+    more:<key>      show the next passages for the question stored under key
+    vote:<key>:up   the quoted passage answered the question (or :down)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import texts
+
+EXAMPLE_PATTERN = r"^ex:(\d+)$"
+MORE_PATTERN = r"^more:([0-9a-f]+)$"
+VOTE_PATTERN = r"^vote:([0-9a-f]+):(up|down)$"
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # the callback data Telegram sends back when it is pressed
+
+
+# Rows of buttons, top to bottom.
+Buttons = tuple[tuple[Button, ...], ...]
+
+
+def example_buttons(examples: Sequence[str]) -> Buttons:
+    return tuple((Button(question, f"ex:{i}"),) for i, question in enumerate(examples))
+
+
+def answer_buttons(key: str) -> Buttons:
+    return (
+        (Button(texts.MORE_PASSAGES_BUTTON, f"more:{key}"),),
+        (Button(texts.HELPFUL_BUTTON, f"vote:{key}:up"), Button(texts.NOT_HELPFUL_BUTTON, f"vote:{key}:down")),
+    )

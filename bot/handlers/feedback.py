@@ -1,0 +1,16 @@
+"""Feedback: the 👍/👎 buttons under an answer."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from .. import replies
+from .context import chat_of, services_of
+from .send import answer_button
+
+
+async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍 / 👎 on an answer."""
+    key, helpful = context.match.group(1), context.match.group(2) == "up"
+    await answer_button(update, await replies.press_vote(key, helpful, chat_of(update), services_of(context)))

@@ -1,0 +1,74 @@
+"""Questions: text in a private chat, mentions and replies in groups, /ask, example buttons,
+"More passages" and inline queries."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+from telegram.constants import ChatAction
+from telegram.ext import ContextTypes
+
+from .. import replies
+from ..addressing import command_argument, question_for_bot
+from .context import chat_of, engine_of, services_of
+from .send import answer_button, answer_inline, send
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text message in a private chat is a question."""
+    await _answer(update, context, update.effective_message.text)
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """In a group, answer only messages that mention the bot or reply to it."""
+    question = question_for_bot(update.effective_message, context.bot.username, context.bot.id)
+    if question is not None:
+        await _answer(update, context, question)
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask question: ask explicitly, in a group or a private chat."""
+    question = command_argument(update.effective_message.text or "")
+    if question:
+        await _answer(update, context, question)
+    else:
+        await send(update, replies.EMPTY_ASK)
+
+
+async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice and the like: ask for a text question."""
+    await send(update, replies.NON_TEXT)
+
+
+async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An example-question button: ask that question."""
+    answer = replies.press_example(
+        int(context.match.group(1)), chat_of(update), engine_of(context), services_of(context), _typing(update)
+    )
+    await answer_button(update, answer)
+
+
+async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"More passages": the next best passages for that answer's question."""
+    answer = replies.press_more(context.match.group(1), chat_of(update), engine_of(context), services_of(context))
+    await answer_button(update, answer, quote_pressed=True)
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot question in any chat."""
+    query = update.inline_query
+    answer = await replies.inline_answer(query.query, chat_of(update), engine_of(context), services_of(context))
+    await answer_inline(query, answer)
+
+
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    reply = await replies.answer_question(
+        question, chat_of(update), engine_of(context), services_of(context), while_searching=_typing(update)
+    )
+    await send(update, reply)
+
+
+def _typing(update: Update) -> Callable[[], Awaitable[object]]:
+    """"typing…" in the chat, shown while the engine works."""
+    return lambda: update.effective_chat.send_action(ChatAction.TYPING)

@@ -1,0 +1,65 @@
+"""The adapter from reply values (bot.reply) to Bot API calls."""
+
+from __future__ import annotations
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ParseMode
+
+from ..buttons import Buttons
+from ..reply import ButtonAnswer, InlineAnswer, Reply
+
+
+def keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons])
+
+
+async def send(update: Update, reply: Reply | None, *, quote: int | None = None) -> None:
+    """Reply to the user's message (quoted in groups), or post in the chat for a button press,
+    quoting message `quote` if it still exists. None sends nothing."""
+    if reply is None:
+        return
+    markup = keyboard(reply.buttons)
+    if quote is not None:
+        reply_to = ReplyParameters(quote, allow_sending_without_reply=True)
+        await update.effective_chat.send_message(reply.html, reply_markup=markup, reply_parameters=reply_to)
+    elif update.callback_query is None and update.effective_message is not None:
+        await update.effective_message.reply_text(reply.html, reply_markup=markup)
+    else:
+        await update.effective_chat.send_message(reply.html, reply_markup=markup)
+
+
+async def answer_button(update: Update, answer: ButtonAnswer, *, quote_pressed: bool = False) -> None:
+    """Stop the pressed button's spinner (with the notice, if any), then post the follow-up,
+    quoting the message that carried the button when `quote_pressed`."""
+    query: CallbackQuery = update.callback_query
+    await query.answer(answer.notice)
+    if answer.follow_up is not None:
+        reply = await answer.follow_up()
+        quote = query.message.message_id if quote_pressed and query.message else None
+        await send(update, reply, quote=quote)
+
+
+async def answer_inline(query: InlineQuery, answer: InlineAnswer) -> None:
+    results = [
+        InlineQueryResultArticle(
+            str(number), result.title, InputTextMessageContent(result.html, parse_mode=ParseMode.HTML),
+            description=result.description,
+        )
+        for number, result in enumerate(answer.results)
+    ]  # fmt: skip
+    button = InlineQueryResultsButton(text=answer.hint, start_parameter="inline") if answer.hint else None
+    await query.answer(
+        results, button=button, cache_time=answer.cache_seconds, is_personal=True if answer.personal else None
+    )

@@ -1,0 +1,190 @@
+"""What the bot answers, without Telegram: from a question, who asks (`ChatContext`), the
+engine and the services to a `Reply`. The Telegram handlers, inline mode and the terminal
+chat all go through these functions, so a behaviour is written, and tested, once.
+
+A question goes: refuse (nothing visible, too long) → rate limit → ask the engine off the
+event loop → render. None means the bot stays silent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from index import Answer, Engine
+
+from . import render, texts
+from .buttons import answer_buttons, example_buttons
+from .feedback import Vote
+from .questions import AskedQuestion
+from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reply
+from .services import BotServices
+
+log = logging.getLogger(__name__)
+MORE_PASSAGES = 3
+INLINE_CACHE_SECONDS = 30
+
+NOT_ALLOWED = Reply(texts.NOT_ALLOWED)
+NON_TEXT = Reply(texts.NON_TEXT_HINT)
+EMPTY_ASK = Reply(texts.EMPTY_ASK_HINT)
+UNKNOWN_COMMAND = Reply(texts.UNKNOWN_COMMAND)
+SOMETHING_WENT_WRONG = Reply(texts.SOMETHING_WENT_WRONG)
+
+
+def refusal_for(question: str, max_chars: int) -> str | None:
+    """Why a question is not worth searching (nothing visible, too long), or None."""
+    if not render.has_visible_text(question):
+        return texts.ASK_HINT
+    if len(question) > max_chars:
+        return texts.too_long(max_chars)
+    return None
+
+
+def titles_of(engine: Engine) -> list[str]:
+    return [article.title for article in engine.manifest.articles]
+
+
+async def ask(engine: Engine, question: str, top_k: int | None = None) -> Answer:
+    # Model inference and FAISS search block: keep them off the event loop.
+    return await asyncio.to_thread(engine.ask, question, top_k)
+
+
+async def answer_question(
+    question: str,
+    chat: ChatContext,
+    engine: Engine,
+    services: BotServices,
+    *,
+    echo: bool = False,
+    while_searching: Callable[[], Awaitable[object]] | None = None,
+) -> Reply | None:
+    """The reply to a question; `echo` repeats the question (for button presses).
+    `while_searching` (e.g. "typing…") runs alongside the engine, only for a question it searches."""
+    question = render.printable(question)
+    refusal = refusal_for(question, services.settings.max_question_chars)
+    if refusal:
+        return Reply(refusal)
+    wait = _rate_limit(chat, services)
+    if wait:
+        # Said once per flood: answering every refused message would spend the bot's own
+        # Telegram quota on the flooder.
+        return Reply(texts.rate_limited(wait)) if services.limiter.first_refusal(chat.user_id) else None
+    if while_searching is None:
+        answer = await ask(engine, question.strip())
+    else:
+        # The reply waits for both: sent before the chat action, it would show "typing…" under it.
+        _, answer = await asyncio.gather(while_searching(), ask(engine, question.strip()))
+    if chat.user_id is not None:  # not in the middle of a terminal chat
+        log.info(
+            "question from %s: answered=%s confidence=%.3f",
+            services.pseudonym(chat.user_id), answer.answered, answer.confidence,
+        )  # fmt: skip
+    if answer.answered:
+        asked = AskedQuestion(answer.question, answer.hits[0].passage)
+        key = services.questions.add(asked)
+        return Reply(render.render_answer(answer, echo_question=echo), answer_buttons(key), remember=asked)
+    html = render.render_not_answered(answer, titles_of(engine), services.examples, echo_question=echo)
+    return Reply(html, example_buttons(services.examples))
+
+
+def start(engine: Engine, services: BotServices) -> Reply:
+    """/start: what the bot knows, how to ask, and example questions as buttons."""
+    return Reply(render.render_start(titles_of(engine), services.examples), example_buttons(services.examples))
+
+
+def help_text(bot_username: str, chat: ChatContext, services: BotServices) -> Reply:
+    """/help: the commands, /reindex only for admins."""
+    return Reply(render.render_help(bot_username, is_admin=services.access.is_admin(chat.user_id)))
+
+
+def about(engine: Engine) -> Reply:
+    """/about: the indexed articles, passage count, model and build time."""
+    return Reply(render.render_about(engine.manifest))
+
+
+def press_example(
+    index: int,
+    chat: ChatContext,
+    engine: Engine,
+    services: BotServices,
+    while_searching: Callable[[], Awaitable[object]] | None = None,
+) -> ButtonAnswer:
+    """An example-question button: that question is asked, and echoed in the answer."""
+    if not 0 <= index < len(services.examples):
+        return ButtonAnswer()
+    question = services.examples[index]
+
+    def ask_it() -> Awaitable[Reply | None]:
+        return answer_question(question, chat, engine, services, echo=True, while_searching=while_searching)
+
+    return ButtonAnswer(follow_up=ask_it)
+
+
+def press_more(key: str, chat: ChatContext, engine: Engine, services: BotServices) -> ButtonAnswer:
+    """"More passages": the next best passages for the question of the answer pressed."""
+    asked = services.questions.get(key)
+    if asked is None:
+        return ButtonAnswer(texts.EXPIRED)
+    wait = _rate_limit(chat, services)
+    if wait:
+        return ButtonAnswer(texts.rate_limited(wait))
+
+    async def more() -> Reply:
+        answer = await ask(engine, asked.question, MORE_PASSAGES + 1)
+        others = [hit for hit in answer.hits if hit.passage != asked.shown][:MORE_PASSAGES]
+        return Reply(render.render_more(asked.question, others))
+
+    return ButtonAnswer(follow_up=more)
+
+
+async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotServices) -> ButtonAnswer:
+    """👍/👎: the vote on the quoted passage is on disk before the voter is thanked."""
+    asked = services.questions.get(key)
+    if asked is None:
+        return ButtonAnswer(texts.EXPIRED)
+    vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=services.pseudonym(chat.user_id))
+    await asyncio.to_thread(services.feedback.append, vote)  # fsync blocks
+    return ButtonAnswer(texts.THANKS_FOR_FEEDBACK)
+
+
+async def inline_answer(query: str, chat: ChatContext, engine: Engine, services: BotServices) -> InlineAnswer:
+    """`@bot question` in any chat: the best passages, as results the user can send."""
+    question = render.printable(query).strip()
+    if not question:
+        return InlineAnswer(cache_seconds=INLINE_CACHE_SECONDS, hint=texts.INLINE_HINT)
+    refused = refusal_for(question, services.settings.max_question_chars)
+    if refused or (chat.user_id is not None and services.inline_limiter.acquire(chat.user_id)):
+        return InlineAnswer(personal=True)
+    answer = await ask(engine, question)
+    return InlineAnswer(inline_results(answer, titles_of(engine)), cache_seconds=INLINE_CACHE_SECONDS)
+
+
+def inline_results(answer: Answer, titles: list[str]) -> tuple[InlineResult, ...]:
+    if not answer.answered:
+        html = render.render_not_answered(answer, titles, (), echo_question=True)
+        return (InlineResult(texts.INLINE_NOT_ANSWERED_TITLE, texts.INLINE_NOT_ANSWERED_DESCRIPTION, html),)
+    results = []
+    for hit in answer.hits:
+        passage = hit.passage
+        title = texts.INLINE_RESULT_TITLE.format(
+            position=passage.position, count=passage.article_passages, title=passage.article_title
+        )
+        html = render.render_inline_hit(answer.question, hit)
+        results.append(InlineResult(render.clip(title, 100), render.clip(hit.answer, 200), html))
+    return tuple(results)
+
+
+def reindex_refusal(chat: ChatContext, services: BotServices) -> Reply | None:
+    """Why /reindex cannot start (not an admin, a rebuild running), or None: the caller
+    then holds the single rebuild slot and must run `services.reindexer.run`."""
+    if not services.access.is_admin(chat.user_id):
+        return Reply(texts.REINDEX_ADMINS_ONLY)
+    if not services.reindexer.try_begin():
+        return Reply(texts.REINDEX_ALREADY_RUNNING)
+    return None
+
+
+def _rate_limit(chat: ChatContext, services: BotServices) -> float:
+    """Seconds until this user may ask again; 0 records a question. The terminal has no quota."""
+    return 0.0 if chat.user_id is None else services.limiter.acquire(chat.user_id)

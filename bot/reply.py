@@ -1,0 +1,59 @@
+"""What the bot says, as values without Telegram types: `bot.replies` makes them,
+`bot.handlers.send` turns them into Bot API calls and `bot.local_chat` prints them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from .buttons import Buttons
+from .questions import AskedQuestion
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    """Who is talking to the bot: what a reply depends on besides the question."""
+
+    user_id: int | None  # None: the terminal chat, a single local user with no quota
+    # Telegram's language_code ("en", "ru"...), for the translations to come; unused so far.
+    language: str | None = None
+
+
+LOCAL_USER = ChatContext(user_id=None)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message: Telegram HTML (user input escaped), buttons under it, and what it answered."""
+
+    html: str
+    buttons: Buttons = ()
+    # The question this message answered and the passage it quoted: what a conversation
+    # keeps of the exchange (its buttons find it in the QuestionStore under their key).
+    remember: AskedQuestion | None = None
+
+
+@dataclass(frozen=True)
+class ButtonAnswer:
+    """What a pressed button gets: a short notice Telegram shows over the chat at once (None:
+    just stop the button's spinner), then possibly a message made by `follow_up`."""
+
+    notice: str | None = None
+    follow_up: Callable[[], Awaitable[Reply | None]] | None = None
+
+
+@dataclass(frozen=True)
+class InlineResult:
+    """One result offered under `@bot question`; picking it sends `html` into the chat."""
+
+    title: str
+    description: str
+    html: str
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    results: tuple[InlineResult, ...] = ()
+    cache_seconds: int = 0
+    personal: bool = False  # cached for this user only (a refusal must not be shown to others)
+    hint: str | None = None  # a button above the results that opens a private chat with the bot

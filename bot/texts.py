@@ -1,0 +1,103 @@
+"""Every word the bot says to a user, in one place.
+
+Plain module-level strings and format strings with named fields, so that a later change can
+move them into gettext catalogs as they are. Strings are Telegram HTML: the fields are filled
+by `bot.render` with values already escaped. Nothing here builds markup of its own.
+"""
+
+from __future__ import annotations
+
+# ---- refusals and hints ----------------------------------------------------------------------
+
+NOT_ALLOWED = "Sorry, this bot is private."
+ASK_HINT = "Send me a question about the article as a text message."
+NON_TEXT_HINT = "I can only read text. Please type your question about the article."
+EMPTY_ASK_HINT = "Write the question after the command, e.g. <code>/ask What did Musk tweet to Putin?</code>"
+UNKNOWN_COMMAND = "I don't know that command. /help lists the ones I do."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong. Please try again."
+TOO_LONG = "That question is too long: please keep it under {limit} characters."
+RATE_LIMITED = "Too many questions — try again in {seconds} s."
+
+# ---- buttons ---------------------------------------------------------------------------------
+
+MORE_PASSAGES_BUTTON = "More passages"
+HELPFUL_BUTTON = "👍"
+NOT_HELPFUL_BUTTON = "👎"
+EXPIRED = "That answer is too old, sorry: please ask again."
+THANKS_FOR_FEEDBACK = "Thanks for the feedback"
+
+# ---- answers ---------------------------------------------------------------------------------
+
+QUESTION_LINE = "❓ <i>{question}</i>"
+SOURCE_LINE = "📰 <i>{title}</i> — paragraph {position} of {count}"
+NOT_ANSWERED = "I couldn't find the answer to that in {what_i_know}."
+YOU_COULD_ASK = "You could ask, for example:\n{examples}"
+NO_OTHER_PASSAGE = "No other passage matches that question."
+ONE_ARTICLE = "the article {title}"
+SEVERAL_ARTICLES = "{count} articles: {titles}"
+AND_MORE_ARTICLES = " and {count} more"
+ARTICLE_TITLE = "“<i>{title}</i>”"
+
+# ---- commands --------------------------------------------------------------------------------
+
+START = (
+    "Hi! I answer questions about {what_i_know}.\n\n"
+    "Send me a question as a message and I'll quote the passage that answers it. "
+    "In a group, mention me, reply to one of my messages, or use /ask."
+)
+TRY_THESE = "Try one of these:"
+HELP_LINES = (
+    "/start – what I know, with example questions",
+    "/ask &lt;question&gt; – ask a question (also in groups)",
+    "/about – the indexed articles and the index",
+    "/help – this message",
+)
+HELP_REINDEX_LINE = "/reindex – rebuild the index from the corpus (admins)"
+HELP_INLINE = "\nIn any chat you can also type <code>@{bot_username} your question</code>."
+ABOUT_HEADER = "<b>Articles indexed: {count}</b>"
+ABOUT_ARTICLE = "• <i>{title}</i>{origin} ({passages} passages)"
+ABOUT_ORIGIN = " — {origin}"
+ABOUT_MORE = "… and {count} more"
+ABOUT_PASSAGES = "Passages: {count}"
+ABOUT_MODEL = "Model: <code>{model}</code>"
+ABOUT_BUILT = "Index built: {built}"
+
+# The menu Telegram shows beside the message field: (command, description).
+COMMANDS = (
+    ("start", "What I know, with example questions"),
+    ("ask", "Ask a question (also works in groups)"),
+    ("about", "The indexed articles and the index"),
+    ("help", "The commands"),
+)
+
+# ---- inline mode -----------------------------------------------------------------------------
+
+INLINE_HINT = "Type a question about the article"
+INLINE_NOT_ANSWERED_TITLE = "Not in the article"
+INLINE_NOT_ANSWERED_DESCRIPTION = "The article doesn't answer that."
+INLINE_RESULT_TITLE = "Paragraph {position} of {count} · {title}"
+
+# ---- /reindex --------------------------------------------------------------------------------
+
+REINDEX_ADMINS_ONLY = "Sorry, only the bot's admins can rebuild the index."
+REINDEX_ALREADY_RUNNING = "A rebuild is already running."
+REINDEX_STARTED = "Rebuilding the index…"
+REINDEX_PROGRESS = "Rebuilding the index… {seconds:.0f} s"
+REINDEX_FAILED = "Reindex failed, still serving the previous index: {reason}"
+REINDEX_DONE = "Built: {passages} passages in {seconds:.1f} s. Now serving {articles} article(s)."
+
+# ---- the terminal chat (no token) ------------------------------------------------------------
+
+NO_TOKEN_HELP = (
+    "TELEGRAM_BOT_TOKEN is not set. To run the Telegram bot, get a token from @BotFather and put "
+    "TELEGRAM_BOT_TOKEN=123456789:AAE... in .env or the environment, then run `python -m bot` again."
+)
+LOCAL_HELP = "Type a question, a number to ask that example, /about or /help. Ctrl-D or /quit leaves."
+
+
+def too_long(limit: int) -> str:
+    return TOO_LONG.format(limit=limit)
+
+
+def rate_limited(seconds: float) -> str:
+    return RATE_LIMITED.format(seconds=max(1, round(seconds)))
