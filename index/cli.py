@@ -64,7 +64,8 @@ def cmd_ask(settings: IndexSettings, args: argparse.Namespace) -> int:
     questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
     for question in questions:
         answer = engine.ask(question, args.top)
-        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render_plain(answer), flush=True)
+        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render_plain(answer, engine.threshold),
+              flush=True)
     return 0
 
 
@@ -132,15 +133,18 @@ def answer_json(answer: Answer) -> dict:
     }
 
 
-def render_plain(answer: Answer) -> str:
+def render_plain(answer: Answer, threshold: float) -> str:
     if not answer.hits:
         return f"Q: {answer.question}\n  (no passages)"
-    lines = [f"Q: {answer.question}"]
+    # The confidence is what decides; the passages' ranking scores only order them.
+    verdict = "answered" if answer.answered else "not answered"
+    lines = [f"Q: {answer.question}",
+             f"  {verdict}: confidence {answer.confidence:.2f}, the bot answers at {threshold:.2f} or more"]
     if not answer.answered:
-        lines.append("  The article does not seem to answer this. Closest passage:")
+        lines.append("  The article does not seem to answer this. Closest passages:")
     for rank, hit in enumerate(answer.hits, start=1):
         p = hit.passage
-        lines.append(f"  {rank}. [{p.article_title}, paragraph {p.position} of {p.article_passages}; score {hit.score:.2f}]")
+        lines.append(f"  {rank}. [{p.article_title}, paragraph {p.position} of {p.article_passages}; ranking score {hit.score:.2f}]")
         lines.append(f"     {p.text}")
         lines.append(f"     answer: {hit.answer}")
     return "\n".join(lines)

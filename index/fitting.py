@@ -124,10 +124,14 @@ def cross_validate(engine: Engine, examples: list[Example], start: Scoring, fold
                           "scoring": _summary(fitted)})
     questions = [e.question for e in examples]
     final = fit(engine, examples, start)
+    answerable = [o.confidence for e, o in zip(examples, held_out) if e.question.answers]
+    unanswerable = [o.confidence for e, o in zip(examples, held_out) if not e.question.answers]
     return {
         "questions": len(examples),
         "folds": folds,
         "held_out": score(questions, held_out).as_dict(),
+        # How well confidence alone tells the two kinds apart, whatever the threshold (ROC AUC).
+        "held_out_separation": separation(np.array(answerable), np.array(unanswerable)),
         "in_sample": score(questions, outcomes(engine, examples, final)).as_dict(),
         "per_fold": fold_rows,
         "scoring": final,
@@ -200,6 +204,15 @@ def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float, intercept: bool
     return weights, (float(beta[-1] - (weights * mean).sum()) if intercept else 0.0)
 
 
+def separation(answerable: np.ndarray, unanswerable: np.ndarray) -> float | None:
+    """The chance that an answerable question gets more confidence than an unanswerable one
+    (the area under the ROC curve; ties count half)."""
+    if not len(answerable) or not len(unanswerable):
+        return None
+    above = (answerable[:, None] > unanswerable[None, :]).mean()
+    return float(above + 0.5 * (answerable[:, None] == unanswerable[None, :]).mean())
+
+
 def plateau_threshold(answerable: np.ndarray, unanswerable: np.ndarray) -> float:
     """The threshold with the best balanced accuracy; among equals, the middle of their run,
     as far from both kinds of error as the data allows."""
@@ -225,6 +238,9 @@ def format_report(report: dict) -> str:
         held, fit_ = report["held_out"][key], report["in_sample"][key]
         rows.append(f"{label:<24}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}"
                                               for c, w in ((held, 16), (fit_, 24))))
+    if report["held_out_separation"] is not None:
+        rows.append(f"held-out separation of answerable from unanswerable by confidence (ROC AUC): "
+                    f"{report['held_out_separation']:.3f}")
     rows.append("answered, right first per held-out fold: " + ", ".join(
         f"{r['metrics']['answered_right_first']:.2f}" for r in report["per_fold"]))
     final: Scoring = report["scoring"]

@@ -96,14 +96,15 @@ class OnnxEmbedder:
         """`threads`: per question, None for one per usable core (EMBEDDING_THREADS).
         `session_config`: onnxruntime session config entries over SESSION_CONFIG, for
         benchmarks comparing them."""
-        import onnxruntime
-        from tokenizers import Tokenizer
-
         facts = read_facts(onnx_dir, model=model)
         variant = "int8" if quantized else "fp32"
         model_file = MODEL_FILES[variant]
         if model_file not in facts.files:
             raise IndexCorrupted(f"ONNX export in {onnx_dir} has no {variant} model; {REBUILD_HINT}")
+        # Imported only once the export checks out: a refused export costs no runtime start.
+        import onnxruntime
+        from tokenizers import Tokenizer
+
         self.name = model
         self.dimension = facts.dimension
         self.variant = variant

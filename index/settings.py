@@ -40,7 +40,7 @@ class IndexSettings(BaseSettings):
     )
     # Every core by default: fastest one question at a time, and the bot's quickest round
     # trip. Under a burst of concurrent questions one thread gave the bot more messages per
-    # second (README, "Speed, memory and scale"); fewer also leave cores to other services.
+    # second (docs/benchmarks.md); fewer also leave cores to other services.
     embedding_threads: int | None = Field(
         None, ge=1, le=256, description="Threads embedding one question (ONNX backends); empty = one per core."
     )

@@ -118,3 +118,29 @@ def test_corrupted_index_as_a_real_process_has_no_traceback(built_index, tmp_pat
 def test_eval_rejects_an_unknown_metric_before_evaluating(env, capsys):
     assert main(["eval", "does-not-matter.jsonl", "--floor", "hit_at_7=0.5"]) == 1
     assert "unknown metric 'hit_at_7'" in capsys.readouterr().err
+
+
+def test_ask_shows_the_confidence_and_the_threshold_it_is_compared_with(env, capsys):
+    assert main(["ask", "Who wrote Hamlet?"]) == 0
+    out = capsys.readouterr().out
+    assert "not answered: confidence 0." in out and "the bot answers at" in out
+
+
+def test_calibrate_prints_held_out_figures_and_writes_a_loadable_fit(env, tmp_path, capsys):
+    from index.scoring import load_scoring
+
+    questions = REPO / "tests" / "data" / "extra.jsonl"
+    fit_file = tmp_path / "scoring.json"
+    assert main(["calibrate", str(questions), "--folds", "3", "--write", str(fit_file)]) == 0
+    out = capsys.readouterr().out
+    assert "3-fold cross-validation" in out and "held-out folds" in out and "answered, right first" in out
+    fitted = load_scoring(fit_file)
+    assert fitted.fitted_on["question_sets"] == ["extra.jsonl"] and 0 < fitted.abstention.threshold < 1
+    env.setenv("SCORING_FILE", str(fit_file))
+    assert main(["ask", "What did Musk tweet to Putin?"]) == 0
+
+
+def test_calibrate_fails_when_a_held_out_figure_is_under_its_floor(env, capsys):
+    questions = str(REPO / "tests" / "data" / "extra.jsonl")
+    assert main(["calibrate", questions, "--folds", "3", "--floor", "hit_at_1=1.01"]) == 1
+    assert "held-out hit_at_1" in capsys.readouterr().err
