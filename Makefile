@@ -6,13 +6,16 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # The project's own question sets fit the scoring; CI fails if their held-out-fold figures
 # (5-fold cross-validation, docs/quality.md) drop below these floors, a little under the measured ones.
-FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl
-FIT_FLOORS ?= --floor hit_at_1=0.83 --floor hit_at_3=0.97 --floor mrr=0.89 --floor answered_right_first=0.70 \
-	--floor unanswerable_refused=0.72 --ceiling false_abstain=0.21 --floor sentence_hit=0.76
-# The shared dev set sits beside the repository and is never fit on: a check of the shipped fit.
+FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl tests/data/dialogues.jsonl
+FIT_FLOORS ?= --floor hit_at_1=0.84 --floor hit_at_3=0.96 --floor mrr=0.89 --floor answered_right_first=0.69 \
+	--floor unanswerable_refused=0.73 --ceiling false_abstain=0.23 --floor sentence_hit=0.76
+# The shared dev sets sit beside the repository and are never fit on: checks of the shipped fit.
 EVAL_SET ?= ../shared/eval/dev.jsonl
-EVAL_FLOORS ?= --floor hit_at_1=0.94 --floor hit_at_3=0.99 --floor mrr=0.95 --floor answered_right_first=0.84 \
-	--floor unanswerable_refused=0.99 --ceiling false_abstain=0.11
+EVAL_FLOORS ?= --floor hit_at_1=0.94 --floor hit_at_3=0.99 --floor mrr=0.95 --floor answered_right_first=0.89 \
+	--floor unanswerable_refused=0.99 --ceiling false_abstain=0.06 --floor sentence_hit=0.89
+DIALOGUE_SET ?= ../shared/eval/dev-dialogues.jsonl
+DIALOGUE_FLOORS ?= --floor hit_at_1=0.79 --floor hit_at_3=0.99 --floor answered_right_first=0.59 \
+	--floor unanswerable_refused=0.99
 CI_INDEX_DIR ?= var/ci-index
 
 .PHONY: run test install index eval calibrate clean
@@ -27,6 +30,9 @@ test: install
 	@if [ -f "$(EVAL_SET)" ]; then \
 		INDEX_DIR=$(CI_INDEX_DIR) $(PY) -m index eval "$(EVAL_SET)" $(EVAL_FLOORS); \
 	else echo "eval skipped: $(EVAL_SET) not found"; fi
+	@if [ -f "$(DIALOGUE_SET)" ]; then \
+		INDEX_DIR=$(CI_INDEX_DIR) $(PY) -m index eval "$(DIALOGUE_SET)" $(DIALOGUE_FLOORS); \
+	else echo "eval skipped: $(DIALOGUE_SET) not found"; fi
 
 install: $(VENV)/.installed
 

@@ -26,7 +26,7 @@ class AnswerType(str, Enum):
 
 _PATTERNS: list[tuple[re.Pattern[str], AnswerType]] = [
     (re.compile(r"^(how (many|much|old|long|big|large|often)|сколько)\b", re.I), AnswerType.NUMBER),
-    (re.compile(r"^(who|whom|whose|which|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
+    (re.compile(r"^(who|whom|whose|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
     (re.compile(r"^(where|где|куда|откуда)\b", re.I), AnswerType.PLACE),
     (re.compile(r"^(when|what year|what time|когда)\b", re.I), AnswerType.TIME),
 ]

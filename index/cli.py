@@ -62,8 +62,9 @@ def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
 def cmd_ask(settings: IndexSettings, args: argparse.Namespace) -> int:
     engine = Engine.load(settings)
     questions = [" ".join(args.question)] if args.question else _lines(sys.stdin)
-    for question in questions:
-        answer = engine.ask(question, args.top)
+    for line in questions:
+        question, history = _question_and_history(line)
+        answer = engine.ask(question, args.top, history)
         print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render_plain(answer, engine.threshold),
               flush=True)
     return 0
@@ -121,6 +122,7 @@ def answer_json(answer: Answer) -> dict:
     return {
         "question": answer.question,
         "answered": answer.answered,
+        "follow_up_of": answer.follow_up_of,
         "passages": [
             {
                 "text": hit.passage.text,
@@ -161,6 +163,21 @@ def _limits(specs: list[str], metrics) -> list[tuple[str, float]]:
         except ValueError:
             raise EngineError(f"limit {spec!r} is not METRIC=NUMBER") from None
     return limits
+
+
+def _question_and_history(line: str) -> tuple[str, list[str]]:
+    """A plain line is a question; `{"question": ..., "history": [...]}` one asked after those."""
+    if line.startswith("{"):
+        try:
+            row = json.loads(line)
+            if isinstance(row, dict) and isinstance(row.get("question"), str):
+                history = row.get("history") or []
+                if isinstance(history, list) and all(isinstance(h, str) for h in history):
+                    return row["question"], history
+        except ValueError:
+            pass
+        raise EngineError('a line starting with "{" must be {"question": "...", "history": ["...", ...]}')
+    return line, []
 
 
 def _lines(stream):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .baseline import NaiveBaseline
 from .engine import Answer, Engine
-from .evaluation import METRIC_LABELS, Outcome, load_questions, run, score
+from .evaluation import METRIC_LABELS, Outcome, Question, load_questions, run, score
 
 
 def outcome_of(answer: Answer) -> Outcome:
@@ -22,22 +22,32 @@ def evaluate_with_baseline(settings, path: Path) -> dict:
     engine = Engine.load(settings)
     k = max(3, settings.top_k)
 
-    def ask(question: str) -> Outcome:
-        return outcome_of(engine.ask(question, k))
+    def ask(question: Question) -> Outcome:
+        return outcome_of(engine.ask(question.question, k, question.history))
 
-    baseline = NaiveBaseline(Path(settings.corpus_dir), engine.embedder, top_k=k)
-    return {
+    def ask_alone(question: Question) -> Outcome:
+        return outcome_of(engine.ask(question.question, k))
+
+    naive = NaiveBaseline(Path(settings.corpus_dir), engine.embedder, top_k=k)
+    report = {
         "file": str(path),
         "questions": len(questions),
         "engine": score(questions, run(questions, ask)).as_dict(),
-        "baseline": score(questions, run(questions, baseline)).as_dict(),
+        "baseline": score(questions, run(questions, lambda q: naive(q.question))).as_dict(),
     }
+    if any(q.history for q in questions):
+        # Follow-ups answered as if asked alone, in the same run: what the conversation adds.
+        report["engine_alone"] = score(questions, run(questions, ask_alone)).as_dict()
+    return report
 
 
 def format_table(report: dict) -> str:
+    columns = [("engine", "engine")] + ([("engine_alone", "engine, no history")] if "engine_alone" in report else [])
+    columns.append(("baseline", "naive baseline"))
+    widths = [max(10, len(title) + 2) for _, title in columns]
     rows = [f"{report['file']}: {report['questions']} questions ({report['engine']['answerable']} answerable)",
-            f"{'metric':<22}{'engine':>10}{'naive baseline':>16}"]
+            f"{'metric':<22}" + "".join(f"{title:>{w}}" for (_, title), w in zip(columns, widths))]
     for key, label in METRIC_LABELS.items():
-        cells = [report[method][key] for method in ("engine", "baseline")]
-        rows.append(f"{label:<22}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}" for c, w in zip(cells, (10, 16))))
+        cells = [report[method][key] for method, _ in columns]
+        rows.append(f"{label:<22}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}" for c, w in zip(cells, widths)))
     return "\n".join(rows)

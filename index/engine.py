@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .conversation import is_follow_up
 
 from .embedding import Embedder, serving_embedder
 from .errors import IndexMismatch
 from .passages import Passage, make_units
-from .retrieval import Hit, Retriever, Signals, rank
+from .retrieval import FollowUp, Hit, Retriever, Signals, rank
 from .scoring import Scoring, load_scoring
 from .settings import IndexSettings
 from .store import Manifest, read_index
@@ -20,6 +25,10 @@ class Answer:
     answered: bool  # False: the engine judges that the corpus does not answer the question
     hits: tuple[Hit, ...]  # best first, even when not answered
     confidence: float
+    follow_up_of: str | None = None  # the earlier question a follow-up was read with
+
+
+TURN_CACHE = 1024  # earlier turns remembered for reading follow-ups
 
 
 class Engine:
@@ -31,6 +40,11 @@ class Engine:
         # The confidence an answer needs: the fit's own unless a setting overrides it.
         self.threshold = scoring.abstention.threshold if threshold is None else threshold
         self.top_k = top_k
+        self._passage_numbers = {(p.article_id, p.position): n for n, p in enumerate(retriever.passages)}
+        # Readings of recent turns: a chat's previous question was usually asked a moment ago,
+        # so its follow-up does not search it again. Bounded; shared by the bot's worker threads.
+        self._turns: OrderedDict[tuple[str, tuple[str, ...]], FollowUp | str] = OrderedDict()
+        self._turns_lock = threading.Lock()
 
     @classmethod
     def load(cls, settings: IndexSettings, embedder: Embedder | None = None, scoring: Scoring | None = None) -> Engine:
@@ -59,9 +73,40 @@ class Engine:
     def retriever(self) -> Retriever:
         return self._retriever
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
-        """Blocking: embeds the question and searches. Run it off the event loop in async code."""
-        return self.judge(self._retriever.signals(question), question, top_k)
+    def ask(self, question: str, top_k: int | None = None, history: Sequence[str] = ()) -> Answer:
+        """Blocking: embeds the question and searches. Run it off the event loop in async code.
+
+        `history`: the chat's earlier questions, oldest first. A follow-up ("Who translated
+        it?") is read with them (conversation.py); any other question is answered alone."""
+        follow_up = self.reading(question, tuple(history))
+        answer = self.judge(self._retriever.signals(question, follow_up), question, top_k)
+        return answer if follow_up is None else replace(answer, follow_up_of=history[-1])
+
+    def reading(self, question: str, history: tuple[str, ...]) -> FollowUp | None:
+        """How a question is read with the conversation before it; None for one read alone."""
+        if not history or not is_follow_up(question, self._retriever.name_words):
+            return None
+        previous_text, previous_passage = self._turn(history[-1], history[:-1])
+        return FollowUp(f"{previous_text} {question}", previous_passage)
+
+    def _turn(self, question: str, history: tuple[str, ...]) -> tuple[str, int | None]:
+        """An earlier turn: the text it was read as, and the passage that answered it."""
+        key = (question, history[-3:])  # a reading looks back a few turns at most
+        with self._turns_lock:
+            cached = self._turns.get(key)
+            if cached is not None:
+                self._turns.move_to_end(key)
+                return cached
+        follow_up = self.reading(question, history[-3:])
+        answer = self.judge(self._retriever.signals(question, follow_up), question, 1)
+        best = answer.hits[0].passage if answer.hits else None
+        turn = (follow_up.text if follow_up else question,
+                self._passage_numbers.get((best.article_id, best.position)) if best else None)
+        with self._turns_lock:
+            self._turns[key] = turn
+            while len(self._turns) > TURN_CACHE:
+                self._turns.popitem(last=False)
+        return turn
 
     def judge(self, signals: Signals, question: str, top_k: int | None = None, scoring: Scoring | None = None) -> Answer:
         """Rank a question's signals and decide whether the best passage answers it."""

@@ -19,6 +19,7 @@ from .text import normalize_for_match
 class Question:
     question: str
     answers: tuple[str, ...]
+    history: tuple[str, ...] = ()  # the chat's earlier questions, oldest first (follow-ups)
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,13 @@ def load_questions(path: Path) -> list[Question]:
             continue
         try:
             row = json.loads(line)
-            questions.append(Question(str(row["question"]), tuple(str(a) for a in row["answers"])))
-        except (ValueError, KeyError, TypeError):
-            raise EngineError(f"{path}:{number}: not a {{question, answers}} JSON object") from None
+            history = row.get("history", [])
+            if not isinstance(history, list):
+                raise TypeError("history is not a list")
+            questions.append(Question(str(row["question"]), tuple(str(a) for a in row["answers"]),
+                                      tuple(str(h) for h in history)))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise EngineError(f"{path}:{number}: not a {{question, answers[, history]}} JSON object") from None
     if not questions:
         raise EngineError(f"question set {path} is empty")
     return questions
@@ -99,8 +104,8 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> Metrics:
     )
 
 
-def run(questions: list[Question], method: Callable[[str], Outcome]) -> list[Outcome]:
-    return [method(q.question) for q in questions]
+def run(questions: list[Question], method: Callable[[Question], Outcome]) -> list[Outcome]:
+    return [method(q) for q in questions]
 
 
 METRIC_LABELS = {

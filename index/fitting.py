@@ -44,6 +44,13 @@ RANKING_GRID = {
     "context_share": (0.2, 0.4, 0.6, 0.8),
     "typed": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
 }
+# A follow-up's reading with the conversation (conversation.py), fit on the dialogues only:
+# the history_* features are 0 for a question read alone, so these weights cannot move it.
+HISTORY_GRID = {
+    "history_dense": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5),
+    "history_coverage": (0.0, 0.3, 0.6, 1.0),
+    "previous_answer": (0.0, 0.05, 0.1, 0.2),
+}
 ANSWER_GRID = {
     "coverage": (0.0, 0.5, 1.0, 1.5, 2.0, 3.0),
     "typed": (0.0, 0.1, 0.2, 0.3, 0.5),
@@ -65,7 +72,8 @@ class Example:
 
 def collect(engine: Engine, questions: list[Question]) -> list[Example]:
     """Search every question once."""
-    return [Example(q, engine.retriever.signals(q.question), engine.passages) for q in questions]
+    return [Example(q, engine.retriever.signals(q.question, engine.reading(q.question, q.history)), engine.passages)
+            for q in questions]
 
 
 def outcomes(engine: Engine, examples: list[Example], scoring: Scoring) -> list[Outcome]:
@@ -73,14 +81,30 @@ def outcomes(engine: Engine, examples: list[Example], scoring: Scoring) -> list[
 
 
 def fit(engine: Engine, examples: list[Example], start: Scoring) -> Scoring:
-    """Ranking weights, then answer-sentence weights, then abstention, all on `examples`."""
-    answerable = [e for e in examples if e.question.answers]
-    ranking = _grid_search(RANKING_GRID, ranking_weights, start.ranking,
+    """Ranking weights, then follow-ups' weights, then answer-sentence weights, then
+    abstention, all on `examples`."""
+    answerable = [e for e in examples if e.question.answers and not e.question.history]
+    ranking = _grid_search(RANKING_GRID, ranking_weights, _without(start.ranking, HISTORY_GRID),
                            lambda w: _mean_reciprocal_rank(engine, answerable, start.replace(ranking=w)))
+    follow_ups = [e for e in examples if e.question.answers and e.signals.follow_up]
+    if follow_ups:
+        history = _grid_search(HISTORY_GRID, lambda *v: dict(zip(HISTORY_GRID, v)), _only(start.ranking, HISTORY_GRID),
+                               lambda w: _mean_reciprocal_rank(engine, follow_ups, start.replace(ranking={**ranking, **w})))
+        ranking = {**ranking, **{k: v for k, v in history.items() if v}}
     scoring = start.replace(ranking=ranking)
     answer = _grid_search(ANSWER_GRID, answer_weights, start.answer,
                           lambda w: _sentence_hits(engine, answerable, scoring.replace(answer=w)))
-    return _fit_abstention(engine, examples, scoring.replace(answer=answer))
+    # Abstention is fit on single questions only, so reading follow-ups leaves their figures as they were.
+    single = [e for e in examples if not e.question.history]
+    return _fit_abstention(engine, single or examples, scoring.replace(answer=answer))
+
+
+def _without(weights: dict[str, float], grid: dict) -> dict[str, float]:
+    return {k: v for k, v in weights.items() if k not in grid}
+
+
+def _only(weights: dict[str, float], grid: dict) -> dict[str, float]:
+    return {k: weights.get(k, 0.0) for k in grid}
 
 
 def ranking_weights(coverage: float, context_share: float, typed: float) -> dict[str, float]:
@@ -123,6 +147,7 @@ def cross_validate(engine: Engine, examples: list[Example], start: Scoring, fold
                           "metrics": score([e.question for e in test], outcomes(engine, test, fitted)).as_dict(),
                           "scoring": _summary(fitted)})
     questions = [e.question for e in examples]
+    dialogues = [i for i, e in enumerate(examples) if e.question.history]
     final = fit(engine, examples, start)
     answerable = [o.confidence for e, o in zip(examples, held_out) if e.question.answers]
     unanswerable = [o.confidence for e, o in zip(examples, held_out) if not e.question.answers]
@@ -130,6 +155,8 @@ def cross_validate(engine: Engine, examples: list[Example], start: Scoring, fold
         "questions": len(examples),
         "folds": folds,
         "held_out": score(questions, held_out).as_dict(),
+        "held_out_dialogues": score([questions[i] for i in dialogues], [held_out[i] for i in dialogues]).as_dict()
+        if dialogues else None,
         # How well confidence alone tells the two kinds apart, whatever the threshold (ROC AUC).
         "held_out_separation": separation(np.array(answerable), np.array(unanswerable)),
         "in_sample": score(questions, outcomes(engine, examples, final)).as_dict(),
@@ -238,6 +265,10 @@ def format_report(report: dict) -> str:
         held, fit_ = report["held_out"][key], report["in_sample"][key]
         rows.append(f"{label:<24}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}"
                                               for c, w in ((held, 16), (fit_, 24))))
+    if report.get("held_out_dialogues"):
+        dialogues = report["held_out_dialogues"]
+        rows.append(f"of which {dialogues['questions']} follow-ups with a history, held-out: " + ", ".join(
+            f"{label} {dialogues[key]:.3f}" for key, label in METRIC_LABELS.items() if dialogues[key] is not None))
     if report["held_out_separation"] is not None:
         rows.append(f"held-out separation of answerable from unanswerable by confidence (ROC AUC): "
                     f"{report['held_out_separation']:.3f}")

@@ -59,6 +59,14 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """How a follow-up question is read with the conversation before it (conversation.py)."""
+
+    text: str  # the earlier turns' questions and this one, as one question
+    previous_passage: int | None  # the passage that answered the turn before
+
+
+@dataclass(frozen=True)
 class Signals:
     """One question's evidence for every sentence of its candidate passages, before weighting.
 
@@ -74,6 +82,7 @@ class Signals:
     unknown_share: float  # share of the question's content words the corpus never uses
     unknown_names: float  # share of the question's capitalised words (names) the corpus never uses
     unmatched: float  # idf share of the question's words in no candidate passage
+    follow_up: bool = False  # read with the conversation: the history_* columns hold evidence
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, SENTENCE_FEATURES.index(name)]
@@ -115,27 +124,36 @@ class Retriever:
             for term in {stem(w) for w in content_words(document)}:
                 document_frequency[term] = document_frequency.get(term, 0) + 1
         self._document_frequency = document_frequency
+        # The names the articles use (Musk, Clubhouse...): a question holding one has a subject of its own.
+        self.name_words = frozenset(w for sentence in self._sentences for name in sentence.evidence.names for w in name)
 
     def search(self, question: str, k: int, scoring: Scoring) -> Retrieval:
         return rank(self.signals(question), self.passages, scoring, k)
 
-    def signals(self, question: str) -> Signals:
+    def signals(self, question: str, follow_up: FollowUp | None = None) -> Signals:
         """Every candidate sentence's evidence for this question (the costly part: embedding,
-        FAISS and BM25 searches, coverage)."""
+        FAISS and BM25 searches, coverage). A follow-up also gets the evidence of its
+        question read with the conversation before it (the history_* features)."""
         terms = self.lexical.repair(question)
-        units, similarities = self._dense_scores(self.embedder.embed(_question_forms(question, terms)))
+        forms = _question_forms(question, terms)
+        vectors = self.embedder.embed(forms + ([follow_up.text] if follow_up else []))
+        units, similarities = self._dense_scores(vectors[: len(forms)])
         # Values stay float32 scalars, so the fused scores come out exactly as they always have.
         dense = dict(zip(units.tolist(), similarities))
         bm25 = self.lexical.scores(terms.terms)
-        # Each question word's share of the question's idf mass, computed once per question
-        # so that scoring a sentence is a few set lookups.
-        query_idf = {t: self._idf(t) for t in terms.terms}
-        total = sum(query_idf.values())
-        query_weights = {t: idf / total for t, idf in query_idf.items()} if total > 0 else {}
-
+        query_weights = self._query_weights(terms)
         question_type = expected_answer_type(question)
         question_words = frozenset(words(question))
         candidates = self._candidates(units, similarities, bm25)
+        history_dense: dict[int, np.float32] = {}
+        history_weights: dict[str, float] = {}
+        if follow_up:
+            history_units, history_similarities = self._dense_scores(vectors[len(forms):])
+            history_dense = dict(zip(history_units.tolist(), history_similarities))
+            history_terms = self.lexical.repair(follow_up.text)
+            history_weights = self._query_weights(history_terms)
+            history_bm25 = self.lexical.scores(history_terms.terms)
+            candidates = sorted(set(candidates) | set(self._candidates(history_units, history_similarities, history_bm25)))
         # BM25 relative to the question's best passage: raw BM25 grows with the question's length.
         top_bm25 = max((float(bm25[p]) for p in candidates), default=0.0)
         rows = []
@@ -152,7 +170,16 @@ class Retriever:
                 typed = float(bool(question_type and sentence.evidence.carries(question_type, question_words)))
                 values = {"dense": max(own, in_context, passage_similarity), "own_dense": own, "context_dense": in_context,
                           "passage_dense": passage_similarity, "coverage": coverage, "context_coverage": around,
-                          "typed": typed, "bm25": relative_bm25}
+                          "typed": typed, "bm25": relative_bm25, "history_dense": 0.0, "history_coverage": 0.0,
+                          "previous_answer": 0.0}
+                if follow_up:
+                    values["history_dense"] = float(max(
+                        history_dense.get(u, _UNREACHED)
+                        for u in (sentence.own_unit, sentence.context_unit, self._passage_unit[p])
+                    ))
+                    around_too = sentence.own_stems | sentence.context_stems
+                    values["history_coverage"] = sum(w for t, w in history_weights.items() if t in around_too)
+                    values["previous_answer"] = float(p == follow_up.previous_passage)
                 rows.append((p, sentence.number, [values[name] for name in SENTENCE_FEATURES]))
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
         known = sum(1 for w in terms.words if self.lexical.knows(w))
@@ -168,7 +195,15 @@ class Retriever:
                 sum(1 for n in names if not self.lexical.knows(terms.repaired.get(n, n))) / len(names) if names else 0.0
             ),
             unmatched=sum(w for t, w in query_weights.items() if t not in matched) if query_weights else 1.0,
+            follow_up=follow_up is not None,
         )
+
+    def _query_weights(self, terms: QueryTerms) -> dict[str, float]:
+        """Each question word's share of the question's idf mass, computed once per question
+        so that scoring a sentence is a few set lookups."""
+        query_idf = {t: self._idf(t) for t in terms.terms}
+        total = sum(query_idf.values())
+        return {t: idf / total for t, idf in query_idf.items()} if total > 0 else {}
 
     def _idf(self, term: str) -> float:
         """BM25's idf over passages; a word the corpus never uses weighs most."""
@@ -223,13 +258,17 @@ def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict
     """What abstention judges the best passage by (scoring.ABSTENTION_FEATURES)."""
     row = dict(zip(SENTENCE_FEATURES, signals.features[best]))
     answer_row = dict(zip(SENTENCE_FEATURES, signals.features[answer]))
+    dense, passage_coverage = row["dense"], row["coverage"] + row["context_coverage"]
+    if signals.follow_up:
+        # "Who counted them?" meets its answer only as read with the question before it.
+        dense, passage_coverage = max(dense, row["history_dense"]), max(passage_coverage, row["history_coverage"])
     return {
         "score": hits[0].score,
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else 0.0,
-        "dense": row["dense"],
+        "dense": dense,
         "answer_dense": answer_row["own_dense"],
         "coverage": answer_row["coverage"],
-        "passage_coverage": row["coverage"] + row["context_coverage"],
+        "passage_coverage": passage_coverage,
         "unknown_words": signals.unknown_share,
         "unknown_names": signals.unknown_names,
         "unmatched_words": signals.unmatched,

@@ -35,6 +35,10 @@ SENTENCE_FEATURES = (
     "context_coverage",  # idf share found only around it (heading, neighbours, its passage)
     "typed",  # 1 when it holds the kind of answer asked for (answer_types.py)
     "bm25",  # its passage's BM25 score over the question's best passage's
+    # A follow-up's ("Who translated it?") reading with the conversation, 0 for other questions:
+    "history_dense",  # best cosine with the earlier questions and this one read as one
+    "history_coverage",  # idf share of that reading's words in or around the sentence
+    "previous_answer",  # 1 in the passage that answered the turn before
 )
 
 # What abstention looks at, worked out from one ranking (retrieval._features).

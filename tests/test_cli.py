@@ -53,7 +53,7 @@ def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeyp
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "answered", "passages"}
+    assert set(first) == {"question", "answered", "follow_up_of", "passages"}
     assert first["answered"] is True and TWEET in first["passages"][0]["text"]
     assert set(first["passages"][0]) == {"text", "score", "article", "position"}
     assert second["answered"] is False and len(second["passages"]) == 3
@@ -144,3 +144,19 @@ def test_calibrate_fails_when_a_held_out_figure_is_under_its_floor(env, capsys):
     questions = str(REPO / "tests" / "data" / "extra.jsonl")
     assert main(["calibrate", questions, "--folds", "3", "--floor", "hit_at_1=1.01"]) == 1
     assert "held-out hit_at_1" in capsys.readouterr().err
+
+
+def test_ask_json_reads_a_follow_up_with_its_history(env, capsys, monkeypatch):
+    lines = [json.dumps({"question": "Who translated it?", "history": ["What did Musk write in Russian?"]}),
+             "Who translated it?"]
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--json"]) == 0
+    with_history, alone = (json.loads(line) for line in capsys.readouterr().out.strip().splitlines())
+    assert with_history["follow_up_of"] == "What did Musk write in Russian?" and alone["follow_up_of"] is None
+    assert "Google Translate" in with_history["passages"][0]["text"]
+
+
+def test_ask_refuses_a_malformed_json_line(env, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO('{"history": "not a list"}\n'))
+    assert main(["ask", "--json"]) == 1
+    assert "must be" in capsys.readouterr().err

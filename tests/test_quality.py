@@ -74,3 +74,23 @@ def test_questions_in_russian_do_not_break_anything(engine):
     answer = engine.ask("Что Маск написал Путину?")
     assert len(answer.hits) == 3
     assert all(isinstance(h.score, float) for h in answer.hits)
+
+
+def test_a_follow_up_is_answered_from_the_conversation(engine):
+    answer = engine.ask("Who translated it?", history=["What did Musk write in Russian?"])
+    assert answer.answered and answer.follow_up_of == "What did Musk write in Russian?"
+    assert answer.hits[0].answer.startswith("As per Google Translate")
+
+
+def test_two_chats_asking_the_same_follow_up_get_their_own_answers(engine):
+    about_putin = engine.ask("What is his job?", history=["Who did Musk invite for a chat?"])
+    about_tenev = engine.ask("What is his job?", history=["Which Robinhood boss was in the session?"])
+    assert "President of Russia" in about_putin.hits[0].passage.text
+    assert "CEO of Robinhood" in about_tenev.hits[0].passage.text
+
+
+def test_a_change_of_topic_is_answered_as_if_asked_alone(engine):
+    history = ["How many downloads does Clubhouse have?"]
+    changed = engine.ask("What did Musk tweet to Putin?", history=history)
+    alone = engine.ask("What did Musk tweet to Putin?")
+    assert changed.follow_up_of is None and changed.hits == alone.hits and changed.answered

@@ -1,0 +1,36 @@
+"""Follow-up questions: which ones lean on the conversation, and how they are read with it.
+
+"What did Musk tweet to Putin?" then "Who translated it?": the second question names
+nothing the article can be searched for. A question is read as a follow-up when it refers
+back without a subject of its own (a pronoun such as "it", "he", "them" and none of the
+article's names), opens with an ellipsis ("and when …?", "what about …", "what else"), or
+holds no content word at all. It is then searched both alone and read with the turn before
+it (that turn's own reading and this question as one text), and the passage that answered
+the turn before is marked (retrieval.FollowUp, the history_* features); the weights come
+from the scoring fit. Any other question, a change of topic included, is answered alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexical import content_words
+from .text import words
+
+_REFERS_BACK = frozenset(
+    "he him his she her hers it its they them their theirs this that these those there "
+    "он его него ему нему им ним она её ее неё нее ей ней они их них это этот эта этом том тот та там".split()
+)
+_ELLIPSIS = re.compile(
+    r"^\s*(and|also|so|then|but|what about|how about|what else|anything else|else|и|а|ещё|еще|а что|что ещё|что еще)\b",
+    re.I,
+)
+
+
+def is_follow_up(question: str, corpus_names: frozenset[str]) -> bool:
+    """Whether a question leans on the conversation before it (see the module docstring)."""
+    tokens = words(question)
+    if _ELLIPSIS.search(question) or not content_words(question):
+        return True
+    has_subject = any(t in corpus_names for t in tokens)
+    return not has_subject and any(t in _REFERS_BACK for t in tokens)

@@ -1,0 +1,102 @@
+"""Follow-up questions without the model: which questions are read with the conversation,
+and how (the hashing fake embeds a small corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+import index.engine as engine_module
+from index import Engine, IndexSettings, build_index
+from index.conversation import is_follow_up
+from index.scoring import Abstention, Scoring
+from tests.fake_embedder import HashingEmbedder
+
+ARTICLE = """title: Harbour news
+
+The Harbour Trust
+
+The harbour trust counted 4,000 ferry passengers on Sunday. Mayor Alma Ruiz opened the new pier.
+
+The Lighthouse
+
+The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all night”. Visitors may climb the tower in summer.
+"""
+NAMES = frozenset({"alma", "ruiz", "tomas", "berg", "harbour"})
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> Engine:
+    root = tmp_path_factory.mktemp("conversation")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
+    embedder = HashingEmbedder()
+    build_index(root / "corpus", root / "index", embedder)
+    settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
+                             embedding_model=embedder.name, embedding_backend="torch")
+    scoring = Scoring(
+        ranking={"dense": 1.0, "coverage": 1.0, "context_coverage": 0.3, "history_dense": 0.5,
+                 "history_coverage": 1.0, "previous_answer": 0.2},
+        answer={"own_dense": 1.0, "coverage": 1.0},
+        abstention=Abstention({"dense": 10.0}, -3.0, 0.5),
+    )
+    return Engine.load(settings, embedder, scoring=scoring)
+
+
+@pytest.mark.parametrize(("question", "follows"), [
+    ("Who opened it?", True),  # a pronoun and no subject of its own
+    ("When did he write that?", True),
+    ("and on Monday?", True),  # an ellipsis
+    ("What else?", True),
+    ("Why?", True),  # no content word at all
+    ("Who is Tomas Berg?", False),  # a name of the article: a question of its own
+    ("What did Tomas Berg write in his log?", False),  # "his" is Berg's, named in the question
+    ("How many ferry passengers came?", False),  # no reference back: a change of topic
+    ("Что он написал?", True),
+])
+def test_which_questions_lean_on_the_conversation(question, follows):
+    assert is_follow_up(question, NAMES) is follows
+
+
+def test_the_articles_names_come_from_the_corpus(engine):
+    assert {"alma", "ruiz", "tomas", "berg"} <= engine.retriever.name_words
+
+
+def test_a_follow_up_is_read_with_the_turn_before_and_its_passage(engine):
+    history = ("What did the lighthouse keeper write in his log?",)
+    reading = engine.reading("Who is he?", history)
+    assert reading.text == "What did the lighthouse keeper write in his log? Who is he?"
+    assert "lighthouse" in engine.passages[reading.previous_passage].text
+    signals = engine.retriever.signals("Who is he?", reading)
+    previous = signals.column("previous_answer")
+    assert set(signals.passages[previous == 1]) == {reading.previous_passage}
+    assert signals.column("history_coverage").max() > 0 and signals.follow_up
+
+
+def test_the_conversation_decides_what_the_same_follow_up_is_about(engine):
+    about_the_keeper = engine.ask("Who is he?", history=["What did the lighthouse keeper write in his log?"])
+    about_the_pier = engine.ask("Who is he?", history=["Who opened the new pier at the harbour?"])
+    assert "lighthouse" in about_the_keeper.hits[0].passage.text
+    assert "pier" in about_the_pier.hits[0].passage.text
+    assert about_the_keeper.follow_up_of == "What did the lighthouse keeper write in his log?"
+
+
+def test_a_question_of_its_own_is_answered_as_if_alone(engine):
+    history = ["What did the lighthouse keeper write in his log?"]
+    with_history = engine.ask("How many ferry passengers came to the harbour?", history=history)
+    alone = engine.ask("How many ferry passengers came to the harbour?")
+    assert with_history.follow_up_of is None
+    assert with_history.hits == alone.hits and with_history.confidence == alone.confidence
+    signals = engine.retriever.signals("How many ferry passengers came?")
+    assert not signals.follow_up and not signals.column("history_dense").any()
+
+
+def test_chains_of_follow_ups_carry_the_first_subject(engine):
+    reading = engine.reading("And when can people climb it?", ("Who keeps the lighthouse?", "What did he write?"))
+    assert reading.text.startswith("Who keeps the lighthouse? What did he write?")
+
+
+def test_remembered_turns_are_bounded(engine, monkeypatch):
+    monkeypatch.setattr(engine_module, "TURN_CACHE", 3)
+    for n in range(10):
+        engine.ask("Who is he?", history=[f"Who opened the pier number {n}?"])
+    assert len(engine._turns) <= 3
