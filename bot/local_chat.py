@@ -24,7 +24,7 @@ async def reply_html(line: str, engine: Engine, services: BotServices) -> str:
     if line == "/about":
         return replies.about(engine).html
     if line in ("/help", "/start"):
-        start = replies.start(engine, services).html
+        start = replies.start(LOCAL_USER, engine, services).html
         # No buttons in a terminal: the examples are listed, to be asked by number.
         return f"{start}\n{render.bullet_list(examples)}\n\n{texts.LOCAL_HELP}"
     if line.isdigit() and 1 <= int(line) <= len(examples):

@@ -18,6 +18,7 @@ from index import Passage
 class AskedQuestion:
     question: str
     shown: Passage  # the passage the reply quoted, which a vote is about
+    history: tuple[str, ...] = ()  # the chat's earlier questions it was read with (a follow-up)
 
 
 class QuestionStore:

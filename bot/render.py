@@ -99,6 +99,9 @@ def source_line(passage: Passage) -> str:
     return texts.SOURCE_LINE.format(title=title, position=passage.position, count=passage.article_passages)
 
 
+FOLLOW_UP_BUDGET = 80  # characters of the earlier question shown over a follow-up's answer
+
+
 def question_line(question: str) -> str:
     return texts.QUESTION_LINE.format(question=escape(clip(printable(question), ECHO_BUDGET)))
 
@@ -107,6 +110,7 @@ def render_answer(answer: Answer, *, echo_question: bool = False) -> str:
     """The best passage, quoted with its answer sentence in bold, and where it comes from."""
     best = answer.hits[0]
     parts = [question_line(answer.question)] if echo_question else []
+    parts += _follow_up_line(answer)
     parts += [quote_passage(best.passage, best.answer_sentence), source_line(best.passage)]
     return "\n\n".join(parts)
 
@@ -116,10 +120,18 @@ def render_not_answered(
 ) -> str:
     """A plain "not in the article" with what can be asked instead; never an unrelated quote."""
     parts = [question_line(answer.question)] if echo_question else []
+    parts += _follow_up_line(answer)  # the user sees what the question was read as
     parts.append(texts.NOT_ANSWERED.format(what_i_know=_what_i_know(titles)))
     if examples:
         parts.append(texts.YOU_COULD_ASK.format(examples=bullet_list(examples)))
     return "\n\n".join(parts)
+
+
+def _follow_up_line(answer: Answer) -> list[str]:
+    """Over a follow-up's reply: the earlier question it was read with, so the user sees why."""
+    if not answer.follow_up_of:
+        return []
+    return [texts.FOLLOW_UP_LINE.format(previous=escape(clip(printable(answer.follow_up_of), FOLLOW_UP_BUDGET)))]
 
 
 def render_more(question: str, hits: Sequence[Hit], *, first_number: int = 2) -> str:

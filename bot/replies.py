@@ -45,9 +45,9 @@ def titles_of(engine: Engine) -> list[str]:
     return [article.title for article in engine.manifest.articles]
 
 
-async def ask(engine: Engine, question: str, top_k: int | None = None) -> Answer:
+async def ask(engine: Engine, question: str, top_k: int | None = None, history: tuple[str, ...] = ()) -> Answer:
     # Model inference and FAISS search block: keep them off the event loop.
-    return await asyncio.to_thread(engine.ask, question, top_k)
+    return await asyncio.to_thread(engine.ask, question, top_k, history)
 
 
 async def answer_question(
@@ -70,26 +70,35 @@ async def answer_question(
         # Said once per flood: answering every refused message would spend the bot's own
         # Telegram quota on the flooder.
         return Reply(texts.rate_limited(wait)) if services.limiter.first_refusal(chat.user_id) else None
+    question = question.strip()
+    history = services.conversations.history(chat.conversation)
     if while_searching is None:
-        answer = await ask(engine, question.strip())
+        answer = await ask(engine, question, history=history)
     else:
         # The reply waits for both: sent before the chat action, it would show "typing…" under it.
-        _, answer = await asyncio.gather(while_searching(), ask(engine, question.strip()))
+        _, answer = await asyncio.gather(while_searching(), ask(engine, question, history=history))
+    services.conversations.add(chat.conversation, question)
     if chat.user_id is not None:  # not in the middle of a terminal chat
         log.info(
-            "question from %s: answered=%s confidence=%.3f",
-            services.pseudonym(chat.user_id), answer.answered, answer.confidence,
+            "question from %s: answered=%s confidence=%.3f follow-up=%s",
+            services.pseudonym(chat.user_id), answer.answered, answer.confidence, answer.follow_up_of is not None,
         )  # fmt: skip
     if answer.answered:
-        asked = AskedQuestion(answer.question, answer.hits[0].passage)
+        asked = AskedQuestion(answer.question, answer.hits[0].passage, history if answer.follow_up_of else ())
         key = services.questions.add(asked)
         return Reply(render.render_answer(answer, echo_question=echo), answer_buttons(key), remember=asked)
     html = render.render_not_answered(answer, titles_of(engine), services.examples, echo_question=echo)
     return Reply(html, example_buttons(services.examples))
 
 
-def start(engine: Engine, services: BotServices) -> Reply:
-    """/start: what the bot knows, how to ask, and example questions as buttons."""
+def start_afresh(chat: ChatContext, services: BotServices) -> None:
+    """Forget the chat's conversation: the next question is read alone (/start, a new /ask)."""
+    services.conversations.forget(chat.conversation)
+
+
+def start(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
+    """/start: what the bot knows, how to ask, and example questions as buttons; a fresh conversation."""
+    start_afresh(chat, services)
     return Reply(render.render_start(titles_of(engine), services.examples), example_buttons(services.examples))
 
 
@@ -131,7 +140,7 @@ def press_more(key: str, chat: ChatContext, engine: Engine, services: BotService
         return ButtonAnswer(texts.rate_limited(wait))
 
     async def more() -> Reply:
-        answer = await ask(engine, asked.question, MORE_PASSAGES + 1)
+        answer = await ask(engine, asked.question, MORE_PASSAGES + 1, asked.history)
         others = [hit for hit in answer.hits if hit.passage != asked.shown][:MORE_PASSAGES]
         return Reply(render.render_more(asked.question, others))
 

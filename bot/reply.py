@@ -17,6 +17,12 @@ class ChatContext:
     user_id: int | None  # None: the terminal chat, a single local user with no quota
     # Telegram's language_code ("en", "ru"...), for the translations to come; unused so far.
     language: str | None = None
+    chat_id: int | None = None  # the Telegram chat; None: the terminal, or where no chat is known
+
+    @property
+    def conversation(self) -> tuple[int | None, int | None]:
+        """Whose conversation a question continues: this person in this chat (conversations.py)."""
+        return (self.chat_id, self.user_id)
 
 
 LOCAL_USER = ChatContext(user_id=None)

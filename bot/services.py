@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .access import AccessPolicy
+from .conversations import Conversations
 from .examples import EXAMPLE_QUESTIONS
 from .feedback import FeedbackLog
 from .journal import UpdateJournal
@@ -29,6 +30,7 @@ class BotServices:
     feedback: FeedbackLog
     reindexer: Reindexer
     journal: UpdateJournal
+    conversations: Conversations = field(default_factory=lambda: Conversations(quiet_seconds=0))
     questions: QuestionStore = field(default_factory=QuestionStore)
     examples: tuple[str, ...] = EXAMPLE_QUESTIONS
 
@@ -43,6 +45,8 @@ class BotServices:
             feedback=FeedbackLog(settings.feedback_file),
             reindexer=Reindexer(settings),
             journal=UpdateJournal(settings.update_journal_file),
+            conversations=Conversations(quiet_seconds=settings.conversation_minutes * 60,
+                                        max_turns=settings.conversation_turns, max_chats=settings.conversation_chats),
         )
 
     def pseudonym(self, user_id: int | None) -> str:

@@ -33,6 +33,11 @@ class BotSettings(IndexSettings):
     admin_user_ids: UserIds = Field(default_factory=list, description="Comma-separated; may /reindex.")
     rate_limit_per_minute: int = Field(20, ge=1, description="Questions per user per minute.")
     max_question_chars: int = Field(500, ge=1, description="Longer questions are refused.")
+    # A follow-up ("Who translated it?") is read with the chat's last few questions; after this
+    # long without a question the conversation is forgotten (0: every question stands alone).
+    conversation_minutes: float = Field(15, ge=0, description="Quiet minutes after which a chat's conversation is forgotten.")
+    conversation_turns: int = Field(3, ge=1, le=10, description="Earlier questions a follow-up is read with.")
+    conversation_chats: int = Field(10_000, ge=1, description="Conversations kept at most; the least active are forgotten.")
     feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Where 👍/👎 votes are appended.")
     update_journal_file: Path = Field(
         Path("var/update-journal.jsonl"), description="Updates being handled, replayed after a crash."

@@ -29,6 +29,8 @@ THANKS_FOR_FEEDBACK = "Thanks for the feedback"
 # ---- answers ---------------------------------------------------------------------------------
 
 QUESTION_LINE = "❓ <i>{question}</i>"
+# Over an answer read as a follow-up: the earlier question it was read with, so the user sees why.
+FOLLOW_UP_LINE = "↪ <i>about: {previous}</i>"
 SOURCE_LINE = "📰 <i>{title}</i> — paragraph {position} of {count}"
 NOT_ANSWERED = "I couldn't find the answer to that in {what_i_know}."
 YOU_COULD_ASK = "You could ask, for example:\n{examples}"

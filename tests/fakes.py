@@ -3,6 +3,9 @@ without a model."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from index import Answer, Hit, Manifest, Passage
 from index.store import ArticleInfo
 
@@ -45,7 +48,11 @@ class FakeEngine:
         self.answers = answers or {}
         self.manifest = manifest or make_manifest()
         self.asked: list[tuple[str, int | None]] = []
+        self.histories: list[tuple[str, ...]] = []  # the history each question was asked with
 
-    def ask(self, question: str, top_k: int | None = None) -> Answer:
+    def ask(self, question: str, top_k: int | None = None, history: Sequence[str] = ()) -> Answer:
         self.asked.append((question, top_k))
-        return self.answers.get(question) or make_answer(question, answered=False)
+        self.histories.append(tuple(history))
+        answer = self.answers.get(question) or make_answer(question, answered=False)
+        # Like the engine, a question asked after others is marked as read with the last of them.
+        return replace(answer, follow_up_of=history[-1]) if history else answer

@@ -288,3 +288,29 @@ async def test_typing_is_shown_while_the_engine_works_and_never_after_the_answer
     typing = [c for c in fake_api.calls[mark:] if c.method == "sendChatAction" and c.params["chat_id"] in (ALICE, str(ALICE))]
     assert len(typing) == 1 and typing[0].params["action"] == "typing"
     assert typing[0].index < reply.index
+
+
+async def test_two_chats_interleave_follow_ups_and_each_gets_its_own(fake_api, start_bot):
+    await start_bot()
+    await ask(fake_api, "What did Musk write in Russian?", user_id=ALICE)
+    await ask(fake_api, "How many downloads does Clubhouse have?", user_id=BOB)
+    alice = sent_text(await ask(fake_api, "Who translated it?", user_id=ALICE))
+    bob = sent_text(await ask(fake_api, "Which firm counted them?", user_id=BOB))
+    assert "Google Translate" in alice and "about: What did Musk write in Russian?" in alice
+    assert "App Annie" in bob and "about: How many downloads does Clubhouse have?" in bob
+    # A change of topic is answered as if asked alone: no "about", the question's own passage.
+    changed = sent_text(await ask(fake_api, "What did Musk tweet to Putin?", user_id=ALICE))
+    assert TWEET in changed and "about:" not in changed
+
+
+async def test_a_conversation_is_forgotten_after_a_quiet_while_and_on_start(fake_api, start_bot):
+    import asyncio
+
+    await start_bot(conversation_minutes=1.5 / 60)  # a second and a half
+    await ask(fake_api, "What did Musk write in Russian?")
+    assert "about:" in sent_text(await ask(fake_api, "Who translated it?"))
+    await asyncio.sleep(2)
+    assert "about:" not in sent_text(await ask(fake_api, "Who translated it?"))
+    await ask(fake_api, "What did Musk write in Russian?")
+    await ask(fake_api, "/start")
+    assert "about:" not in sent_text(await ask(fake_api, "Who translated it?"))

@@ -163,7 +163,7 @@ async def test_inline_queries_have_their_own_larger_budget(engine, services):
 
 
 def test_start_help_and_about(engine, services):
-    start = replies.start(engine, services)
+    start = replies.start(ALICE, engine, services)
     assert "Why Is Everyone Talking About Clubhouse?" in shown(start.html) and "Try one of these:" in start.html
     assert data_of(start) == [f"ex:{i}" for i in range(len(EXAMPLE_QUESTIONS))]
     assert "/reindex" in replies.help_text("qa_bot", ADMIN, services).html

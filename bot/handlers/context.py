@@ -24,7 +24,9 @@ def engine_of(context: ContextTypes.DEFAULT_TYPE) -> Engine:
 
 def chat_of(update: Update) -> ChatContext:
     user = update.effective_user
-    return ChatContext(user.id, user.language_code) if user else ChatContext(None)
+    chat = update.effective_chat
+    chat_id = chat.id if chat else None
+    return ChatContext(user.id, user.language_code, chat_id) if user else ChatContext(None, chat_id=chat_id)
 
 
 def is_for_bot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -12,7 +12,7 @@ from .send import send
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start: what the bot knows, how to ask, and example questions as buttons."""
-    await send(update, replies.start(engine_of(context), services_of(context)))
+    await send(update, replies.start(chat_of(update), engine_of(context), services_of(context)))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -31,6 +31,8 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """/ask question: ask explicitly, in a group or a private chat."""
     question = command_argument(update.effective_message.text or "")
     if question:
+        # An explicit /ask starts afresh: its question is not read as a follow-up.
+        replies.start_afresh(chat_of(update), services_of(context))
         await _answer(update, context, question)
     else:
         await send(update, replies.EMPTY_ASK)
