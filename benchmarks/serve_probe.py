@@ -50,7 +50,7 @@ def project_pipeline(index_dir: Path, backend: str):
 
     settings = IndexSettings(_env_file=None, index_dir=index_dir, embedding_backend=backend)
     engine = Engine.load(settings)
-    return lambda question: engine.ask(question).hits[0].passage.text
+    return lambda question, history=(): engine.ask(question, history=history).hits[0].passage.text
 
 
 def peak_rss_mb() -> float:
@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--questions", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--dialogues", type=Path, help="project only: follow-ups ({history, question} lines) to time")
     args = parser.parse_args()
 
     questions = [json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -92,8 +93,21 @@ def main() -> None:
         list(pool.map(ask, batch))
         elapsed = time.perf_counter() - started
 
+    # A follow-up as a chat asks it: its earlier questions a moment before, untimed.
+    follow_up_latencies = []
+    if args.dialogues and args.pipeline == "project":
+        dialogues = [json.loads(line) for line in args.dialogues.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for _ in range(args.rounds):
+            for row in dialogues:
+                for turn, earlier in enumerate(row["history"]):
+                    ask(earlier, tuple(row["history"][:turn]))
+                started = time.perf_counter()
+                ask(row["question"], tuple(row["history"]))
+                follow_up_latencies.append(time.perf_counter() - started)
+
     print(json.dumps({
         "first_passage": first,
+        "follow_up_latencies": follow_up_latencies,
         "latencies": latencies,
         "concurrent_qps": len(batch) / elapsed,
         "peak_rss_mb": peak_rss_mb(),

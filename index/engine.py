@@ -78,8 +78,11 @@ class Engine:
 
         `history`: the chat's earlier questions, oldest first. A follow-up ("Who translated
         it?") is read with them (conversation.py); any other question is answered alone."""
-        follow_up = self.reading(question, tuple(history))
+        history = tuple(history)
+        follow_up = self.reading(question, history)
         answer = self.judge(self._retriever.signals(question, follow_up), question, top_k)
+        # Remembered as a turn, so the follow-up that may come next does not search it again.
+        self._remember(question, history, follow_up, answer)
         return answer if follow_up is None else replace(answer, follow_up_of=history[-1])
 
     def reading(self, question: str, history: tuple[str, ...]) -> FollowUp | None:
@@ -99,11 +102,16 @@ class Engine:
                 return cached
         follow_up = self.reading(question, history[-3:])
         answer = self.judge(self._retriever.signals(question, follow_up), question, 1)
+        return self._remember(question, history, follow_up, answer)
+
+    def _remember(self, question: str, history: tuple[str, ...], follow_up: FollowUp | None,
+                  answer: Answer) -> tuple[str, int | None]:
         best = answer.hits[0].passage if answer.hits else None
         turn = (follow_up.text if follow_up else question,
                 self._passage_numbers.get((best.article_id, best.position)) if best else None)
         with self._turns_lock:
-            self._turns[key] = turn
+            self._turns[(question, history[-3:])] = turn
+            self._turns.move_to_end((question, history[-3:]))
             while len(self._turns) > TURN_CACHE:
                 self._turns.popitem(last=False)
         return turn
