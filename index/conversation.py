@@ -5,9 +5,11 @@ nothing the article can be searched for. A question is read as a follow-up when 
 back without a subject of its own (a pronoun such as "it", "he", "them" and none of the
 article's names), opens with an ellipsis ("and when …?", "what about …", "what else"), or
 holds no content word at all. It is then searched both alone and read with the turn before
-it (that turn's own reading and this question as one text), and the passage that answered
-the turn before is marked (retrieval.FollowUp, the history_* features); the weights come
-from the scoring fit. Any other question, a change of topic included, is answered alone.
+it: by meaning, the sum of this question's embedding and the earlier turn's (no second run of
+the model, so a follow-up costs what any question does), by words, that turn's words and
+this question's; and the passage that answered the turn before is marked (retrieval.FollowUp,
+the history_* features). The weights come from the scoring fit. Any other question, a change
+of topic included, is answered alone.
 """
 
 from __future__ import annotations

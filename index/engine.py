@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from .conversation import is_follow_up
 
 from .embedding import Embedder, serving_embedder
@@ -43,7 +45,7 @@ class Engine:
         self._passage_numbers = {(p.article_id, p.position): n for n, p in enumerate(retriever.passages)}
         # Readings of recent turns: a chat's previous question was usually asked a moment ago,
         # so its follow-up does not search it again. Bounded; shared by the bot's worker threads.
-        self._turns: OrderedDict[tuple[str, tuple[str, ...]], FollowUp | str] = OrderedDict()
+        self._turns: OrderedDict[tuple[str, tuple[str, ...]], tuple[str, int | None, np.ndarray]] = OrderedDict()
         self._turns_lock = threading.Lock()
 
     @classmethod
@@ -80,20 +82,22 @@ class Engine:
         it?") is read with them (conversation.py); any other question is answered alone."""
         history = tuple(history)
         follow_up = self.reading(question, history)
-        answer = self.judge(self._retriever.signals(question, follow_up), question, top_k)
+        signals = self._retriever.signals(question, follow_up)
+        answer = self.judge(signals, question, top_k)
         # Remembered as a turn, so the follow-up that may come next does not search it again.
-        self._remember(question, history, follow_up, answer)
+        self._remember(question, history, follow_up, answer, signals)
         return answer if follow_up is None else replace(answer, follow_up_of=history[-1])
 
     def reading(self, question: str, history: tuple[str, ...]) -> FollowUp | None:
         """How a question is read with the conversation before it; None for one read alone."""
         if not history or not is_follow_up(question, self._retriever.name_words):
             return None
-        previous_text, previous_passage = self._turn(history[-1], history[:-1])
-        return FollowUp(f"{previous_text} {question}", previous_passage)
+        previous_text, previous_passage, previous_vector = self._turn(history[-1], history[:-1])
+        return FollowUp(f"{previous_text} {question}", previous_passage, previous_vector)
 
-    def _turn(self, question: str, history: tuple[str, ...]) -> tuple[str, int | None]:
-        """An earlier turn: the text it was read as, and the passage that answered it."""
+    def _turn(self, question: str, history: tuple[str, ...]) -> tuple[str, int | None, np.ndarray]:
+        """An earlier turn: the text it was read as, the passage that answered it, and its
+        embedding as read."""
         key = (question, history[-3:])  # a reading looks back a few turns at most
         with self._turns_lock:
             cached = self._turns.get(key)
@@ -101,14 +105,15 @@ class Engine:
                 self._turns.move_to_end(key)
                 return cached
         follow_up = self.reading(question, history[-3:])
-        answer = self.judge(self._retriever.signals(question, follow_up), question, 1)
-        return self._remember(question, history, follow_up, answer)
+        signals = self._retriever.signals(question, follow_up)
+        return self._remember(question, history, follow_up, self.judge(signals, question, 1), signals)
 
     def _remember(self, question: str, history: tuple[str, ...], follow_up: FollowUp | None,
-                  answer: Answer) -> tuple[str, int | None]:
+                  answer: Answer, signals: Signals) -> tuple[str, int | None, np.ndarray]:
         best = answer.hits[0].passage if answer.hits else None
         turn = (follow_up.text if follow_up else question,
-                self._passage_numbers.get((best.article_id, best.position)) if best else None)
+                self._passage_numbers.get((best.article_id, best.position)) if best else None,
+                signals.reading_vector)
         with self._turns_lock:
             self._turns[(question, history[-3:])] = turn
             self._turns.move_to_end((question, history[-3:]))

@@ -64,6 +64,7 @@ class FollowUp:
 
     text: str  # the earlier turns' questions and this one, as one question
     previous_passage: int | None  # the passage that answered the turn before
+    previous_vector: np.ndarray  # the turn before as read: its question's embedding (with its own history)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class Signals:
     unknown_names: float  # share of the question's capitalised words (names) the corpus never uses
     unmatched: float  # idf share of the question's words in no candidate passage
     follow_up: bool = False  # read with the conversation: the history_* columns hold evidence
+    # The question as read: its embedding, with the turn before's when a follow-up (unit length).
+    reading_vector: np.ndarray | None = None
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, SENTENCE_FEATURES.index(name)]
@@ -136,8 +139,9 @@ class Retriever:
         question read with the conversation before it (the history_* features)."""
         terms = self.lexical.repair(question)
         forms = _question_forms(question, terms)
-        vectors = self.embedder.embed(forms + ([follow_up.text] if follow_up else []))
-        units, similarities = self._dense_scores(vectors[: len(forms)])
+        vectors = self.embedder.embed(forms)
+        units, similarities = self._dense_scores(vectors)
+        reading_vector = vectors[0]
         # Values stay float32 scalars, so the fused scores come out exactly as they always have.
         dense = dict(zip(units.tolist(), similarities))
         bm25 = self.lexical.scores(terms.terms)
@@ -148,7 +152,10 @@ class Retriever:
         history_dense: dict[int, np.float32] = {}
         history_weights: dict[str, float] = {}
         if follow_up:
-            history_units, history_similarities = self._dense_scores(vectors[len(forms):])
+            # The question and the turn before read as one: the sum of their embeddings, which
+            # costs no second run of the model (a follow-up is as quick as any question).
+            reading_vector = _unit(vectors[0] + follow_up.previous_vector)
+            history_units, history_similarities = self._dense_scores(reading_vector[None, :])
             history_dense = dict(zip(history_units.tolist(), history_similarities))
             history_terms = self.lexical.repair(follow_up.text)
             history_weights = self._query_weights(history_terms)
@@ -196,6 +203,7 @@ class Retriever:
             ),
             unmatched=sum(w for t, w in query_weights.items() if t not in matched) if query_weights else 1.0,
             follow_up=follow_up is not None,
+            reading_vector=reading_vector,
         )
 
     def _query_weights(self, terms: QueryTerms) -> dict[str, float]:
@@ -274,6 +282,11 @@ def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict
         "unmatched_words": signals.unmatched,
         "type_missing": float(signals.asks_type and answer_row["typed"] == 0),
     }
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm).astype(np.float32) if norm > 0 else vector.astype(np.float32)
 
 
 def _best_per_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

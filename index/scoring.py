@@ -36,7 +36,7 @@ SENTENCE_FEATURES = (
     "typed",  # 1 when it holds the kind of answer asked for (answer_types.py)
     "bm25",  # its passage's BM25 score over the question's best passage's
     # A follow-up's ("Who translated it?") reading with the conversation, 0 for other questions:
-    "history_dense",  # best cosine with the earlier questions and this one read as one
+    "history_dense",  # best cosine with this question's embedding plus the earlier turn's
     "history_coverage",  # idf share of that reading's words in or around the sentence
     "previous_answer",  # 1 in the passage that answered the turn before
 )
