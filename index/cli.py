@@ -127,6 +127,7 @@ def answer_json(answer: Answer) -> dict:
             {
                 "text": hit.passage.text,
                 "score": round(hit.score, 4),
+                "answer": hit.answer,
                 "article": hit.passage.article_title,
                 "position": hit.passage.position,
             }

@@ -46,8 +46,8 @@ def format_table(report: dict) -> str:
     columns.append(("baseline", "naive baseline"))
     widths = [max(10, len(title) + 2) for _, title in columns]
     rows = [f"{report['file']}: {report['questions']} questions ({report['engine']['answerable']} answerable)",
-            f"{'metric':<22}" + "".join(f"{title:>{w}}" for (_, title), w in zip(columns, widths))]
+            f"{'metric':<26}" + "".join(f"{title:>{w}}" for (_, title), w in zip(columns, widths))]
     for key, label in METRIC_LABELS.items():
         cells = [report[method][key] for method, _ in columns]
-        rows.append(f"{label:<22}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}" for c, w in zip(cells, widths)))
+        rows.append(f"{label:<26}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}" for c, w in zip(cells, widths)))
     return "\n".join(rows)

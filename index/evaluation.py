@@ -43,6 +43,7 @@ class Metrics:
     false_abstain: float  # share of answerable questions refused
     unanswerable_refused: float  # share of unanswerable questions refused
     sentence_hit: float | None  # share of answerable questions whose bold sentence holds the answer
+    answered_sentence_right: float | None  # ... and answered: the bold sentence a user reads is the answer
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -101,6 +102,10 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> Metrics:
             sum(1 for q, o in answerable if first_hit_rank(q, [o.answer_sentence or ""]) == 1) / n
             if all(o.answer_sentence is not None for _, o in answerable) else None
         ),
+        answered_sentence_right=(
+            sum(1 for q, o in answerable if o.answered and first_hit_rank(q, [o.answer_sentence or ""]) == 1) / n
+            if all(o.answer_sentence is not None for _, o in answerable) else None
+        ),
     )
 
 
@@ -116,4 +121,5 @@ METRIC_LABELS = {
     "false_abstain": "false abstain",
     "unanswerable_refused": "unanswerable refused",
     "sentence_hit": "bold sentence hit",
+    "answered_sentence_right": "answered, sentence right",
 }

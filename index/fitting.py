@@ -260,10 +260,10 @@ def format_report(report: dict) -> str:
     from .evaluation import METRIC_LABELS
 
     rows = [f"{report['questions']} questions, {report['folds']}-fold cross-validation",
-            f"{'metric':<24}{'held-out folds':>16}{'in-sample (fit on all)':>24}"]
+            f"{'metric':<26}{'held-out folds':>16}{'in-sample (fit on all)':>24}"]
     for key, label in METRIC_LABELS.items():
         held, fit_ = report["held_out"][key], report["in_sample"][key]
-        rows.append(f"{label:<24}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}"
+        rows.append(f"{label:<26}" + "".join(f"{'n/a' if c is None else format(c, '.3f'):>{w}}"
                                               for c, w in ((held, 16), (fit_, 24))))
     if report.get("held_out_dialogues"):
         dialogues = report["held_out_dialogues"]

@@ -55,7 +55,8 @@ def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeyp
     first, second = (json.loads(line) for line in lines)
     assert set(first) == {"question", "answered", "follow_up_of", "passages"}
     assert first["answered"] is True and TWEET in first["passages"][0]["text"]
-    assert set(first["passages"][0]) == {"text", "score", "article", "position"}
+    assert set(first["passages"][0]) == {"text", "answer", "score", "article", "position"}
+    assert first["passages"][0]["answer"].startswith("His tweet read")
     assert second["answered"] is False and len(second["passages"]) == 3
 
 
