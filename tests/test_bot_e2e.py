@@ -258,7 +258,7 @@ class BrokenEngine:
     def __init__(self, engine) -> None:
         self.manifest = engine.manifest
 
-    def ask(self, question, top_k=None):
+    def ask(self, question, top_k=None, history=()):
         raise RuntimeError("boom")
 
 
