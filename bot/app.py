@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import urlparse
@@ -27,6 +28,7 @@ from .buttons import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
 from .handlers import access, admin, errors, feedback, info, questions
 from .services import BotServices
 from .settings import BotSettings
+from .state import StateDB
 from .transport import build_get_updates_request, build_request
 from .update_queue import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
 
@@ -38,12 +40,14 @@ MESSAGES = filters.UpdateType.MESSAGES
 PRIVATE = filters.ChatType.PRIVATE
 
 
-def build_application(settings: BotSettings, engine: Engine) -> Application:
-    """The bot, ready to run, answering from `engine` until /reindex swaps in another."""
+def build_application(settings: BotSettings, engine: Engine, state: StateDB | None = None) -> Application:
+    """The bot, ready to run, answering from `engine` until /reindex swaps in another.
+    Touches no file: STATE_DB is opened by `main` (`state`, to refuse a second process
+    early) or at the latest by `on_start`."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to run the Telegram bot")
     root = settings.api_root
-    services = BotServices.create(settings)
+    services = BotServices.create(settings, state)
     # An update is journaled before Telegram is told it arrived and marked done once
     # handled, so a killed bot handles the unfinished ones after a restart (bot.journal).
     updates = JournalingUpdateQueue(services.journal, durable_put=settings.webhook_url is not None)
@@ -61,6 +65,7 @@ def build_application(settings: BotSettings, engine: Engine) -> Application:
         # Questions take a while (model inference); one user's question must not queue the others'.
         .concurrent_updates(JournalingUpdateProcessor(services.journal))
         .post_init(on_start)
+        .post_shutdown(on_stop)
         .build()
     )
     application.bot_data["engine"] = engine
@@ -92,14 +97,23 @@ def add_handlers(application: Application) -> None:
 
 
 async def on_start(application: Application) -> None:
-    """post_init: read the update journal, handle what a previous run left unfinished, show
-    the commands in the menu. Runs before the first update is fetched or received."""
+    """post_init: open STATE_DB, read this bot's update journal, handle what a previous run
+    left unfinished, show the commands in the menu. Runs before the first update is fetched
+    or received, after getMe (the journal is keyed by the bot's id)."""
+    services: BotServices = application.bot_data["services"]
+    await services.journal.run(services.open_state, application.bot.id)
     queue = application.update_queue
     if isinstance(queue, JournalingUpdateQueue):
-        await queue.open()
+        await queue.open(application.bot.id)
         await queue.replay(application.bot)
     await application.bot.set_my_commands(COMMANDS)
     log.info("started as @%s", application.bot.username)
+
+
+async def on_stop(application: Application) -> None:
+    """post_shutdown: the journal's last writes, then STATE_DB closed and its lock released."""
+    services: BotServices = application.bot_data["services"]
+    await asyncio.to_thread(services.close_state)
 
 
 def webhook_options(settings: BotSettings) -> dict[str, Any]:

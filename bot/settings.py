@@ -33,10 +33,12 @@ class BotSettings(IndexSettings):
     admin_user_ids: UserIds = Field(default_factory=list, description="Comma-separated; may /reindex.")
     rate_limit_per_minute: int = Field(20, ge=1, description="Questions per user per minute.")
     max_question_chars: int = Field(500, ge=1, description="Longer questions are refused.")
-    feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Where 👍/👎 votes are appended.")
-    update_journal_file: Path = Field(
-        Path("var/update-journal.jsonl"), description="Updates being handled, replayed after a crash."
+    state_db: Path = Field(
+        Path("var/bot.sqlite3"), description="SQLite database of the bot's state: update journal, votes."
     )
+    # Where earlier versions kept their state: imported into STATE_DB once, then only read.
+    feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Old votes file, imported once.")
+    update_journal_file: Path = Field(Path("var/update-journal.jsonl"), description="Old journal, imported once.")
     # Unset: a random salt per run, so user hashes cannot be linked across restarts either.
     feedback_salt: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_hex(16)),

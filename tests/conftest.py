@@ -71,8 +71,6 @@ def _writes_nothing_into_the_checkout(request: pytest.FixtureRequest):
         )
 
 
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     unmarked = [
         f"{item.nodeid} uses {fixture} but is not marked {marker}"
@@ -145,6 +143,7 @@ def bot_settings(api: Any, corpus: Path, index: Path, tmp_path: Path, **override
         "embedding_model": MODEL,
         "feedback_file": tmp_path / "feedback.jsonl",
         "update_journal_file": tmp_path / "update-journal.jsonl",
+        "state_db": tmp_path / "bot.sqlite3",
         "feedback_salt": "test-salt-0123456789",
         **overrides,
     }
@@ -165,9 +164,9 @@ async def start_bot(
         settings = bot_settings(fake_api, corpus, index, tmp_path, **overrides)
         application = build_application(settings, engine_override or bot_engine)
         await application.initialize()
+        stack.push_async_callback(application.post_shutdown, application)  # closes STATE_DB
         stack.push_async_callback(application.shutdown)
-        if application.post_init:
-            await application.post_init(application)
+        await application.post_init(application)
         await application.start()
         stack.push_async_callback(application.stop)
         await application.updater.start_polling(poll_interval=0, timeout=1)
