@@ -1,7 +1,8 @@
 """`python -m bot`: build the settings, configure logging, load the engine, run the bot.
 
-Exit status: 0 after a clean stop; 1 when the index or model cannot be loaded, or STATE_DB
-cannot be opened or another bot process holds it; 2 when the settings are invalid or no
+Exit status: 0 after a clean stop; 1 when the index or model cannot be loaded, STATE_DB
+cannot be opened or another bot process holds it, or another instance kept polling the same
+bot (409 Conflict) for CONFLICT_EXIT_AFTER_SECONDS; 2 when the settings are invalid or no
 token is set and there is no terminal to chat in instead.
 """
 
@@ -57,8 +58,7 @@ def main() -> int:
     # and the HTTP client are never loaded, so those paths start in a second.
     from .app import build_application, run
 
-    run(build_application(settings, engine, state), settings)
-    return 0
+    return run(build_application(settings, engine, state), settings)
 
 
 if __name__ == "__main__":

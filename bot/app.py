@@ -25,6 +25,7 @@ from index import Engine
 
 from . import texts
 from .buttons import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
+from .conflict import ConflictWatch
 from .handlers import access, admin, errors, feedback, info, questions
 from .services import BotServices
 from .settings import BotSettings
@@ -51,6 +52,12 @@ def build_application(settings: BotSettings, engine: Engine, state: StateDB | No
     # An update is journaled before Telegram is told it arrived and marked done once
     # handled, so a killed bot handles the unfinished ones after a restart (bot.journal).
     updates = JournalingUpdateQueue(services.journal, durable_put=settings.webhook_url is not None)
+    # A 409 from getUpdates: another process polls this bot; stop if it goes on (bot.conflict).
+    conflicts = ConflictWatch(
+        JournalBarrierRequest(build_get_updates_request(), updates),
+        settings.conflict_exit_after_seconds,
+        give_up=lambda: application.stop_running(),
+    )
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -58,7 +65,7 @@ def build_application(settings: BotSettings, engine: Engine, state: StateDB | No
         .base_file_url(f"{root}/file/bot")
         # Every call but getUpdates retries what is safe to retry (see bot.transport).
         .request(build_request())
-        .get_updates_request(JournalBarrierRequest(build_get_updates_request(), updates))
+        .get_updates_request(conflicts)
         # Every text the bot sends is HTML built by bot.render, with user input escaped.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .update_queue(updates)
@@ -70,6 +77,7 @@ def build_application(settings: BotSettings, engine: Engine, state: StateDB | No
     )
     application.bot_data["engine"] = engine
     application.bot_data["services"] = services
+    application.bot_data["conflicts"] = conflicts
     add_handlers(application)
     return application
 
@@ -132,9 +140,11 @@ def webhook_options(settings: BotSettings) -> dict[str, Any]:
     }
 
 
-def run(application: Application, settings: BotSettings) -> None:
-    """Blocking: polling by default, a webhook when WEBHOOK_URL is set. Pending updates are kept."""
+def run(application: Application, settings: BotSettings) -> int:
+    """Blocking: polling by default, a webhook when WEBHOOK_URL is set. Pending updates are
+    kept. Returns the exit status: 1 if it stopped because another instance polled this bot."""
     if settings.webhook_url is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     else:
         application.run_webhook(**webhook_options(settings))
+    return 1 if application.bot_data["conflicts"].gave_up else 0

@@ -36,6 +36,9 @@ class BotSettings(IndexSettings):
     state_db: Path = Field(
         Path("var/bot.sqlite3"), description="SQLite database of the bot's state: update journal, votes."
     )
+    conflict_exit_after_seconds: float = Field(
+        60.0, ge=0, description="Stop (exit 1) when another instance has polled this bot for this long."
+    )
     # Where earlier versions kept their state: imported into STATE_DB once, then only read.
     feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Old votes file, imported once.")
     update_journal_file: Path = Field(Path("var/update-journal.jsonl"), description="Old journal, imported once.")

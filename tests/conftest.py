@@ -169,7 +169,11 @@ async def start_bot(
         await application.post_init(application)
         await application.start()
         stack.push_async_callback(application.stop)
-        await application.updater.start_polling(poll_interval=0, timeout=1)
+
+        def error_callback(exc: Exception) -> None:  # as run_polling's: to the error handler
+            application.create_task(application.process_error(error=exc, update=None))
+
+        await application.updater.start_polling(poll_interval=0, timeout=1, error_callback=error_callback)
         stack.push_async_callback(application.updater.stop)
         return application
 

@@ -1,11 +1,13 @@
 """The state database end to end, `python -m bot` as real processes over the local Bot API
 server: a vote survives a SIGKILL right after it was acknowledged; a second process on the
-same STATE_DB is refused; a database written by bot A does not swallow bot B's updates
-whose ids collide with A's."""
+same STATE_DB is refused; another instance polling the same bot (409 Conflict) is one line,
+then exit status 1; a database written by bot A does not swallow bot B's updates whose ids
+collide with A's. And, in process, a short 409 is one line and changes nothing."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import subprocess
 import sys
@@ -16,15 +18,16 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import BOT_USERNAME
-from tests.fake_telegram import FakeBotApi
+from tests.fake_telegram import FakeBotApi, eventually
 from tests.test_reliability_restart import bot_env, replies_in, spawn, started, stored_votes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 TOKEN_A, TOKEN_B = "5551:AAA-first-bot", "5552:BBB-second-bot"
-QUESTION = "How many downloads does Clubhouse have?"
+QUESTION, ANSWER = "How many downloads does Clubhouse have?", "5 million downloads"
 VOTER = 800_000_001
 USERS = (800_000_101, 800_000_102, 800_000_103)
+CONFLICT_SECONDS = 3
 
 
 @dataclass
@@ -32,6 +35,9 @@ class Story:
     votes_after_kill: list
     refused: subprocess.CompletedProcess
     holder_pid: int
+    conflict_exit: int | None
+    conflict_seconds: float
+    conflict_output: str
     update_ids_a: set[int]
     update_ids_b: set[int]
     answered_b: dict[int, int]
@@ -55,7 +61,8 @@ async def story(bot_index, tmp_path_factory) -> Story:
 
     def env_for(api: FakeBotApi, token: str) -> dict[str, str]:
         env = bot_env(api, bot_index, tmp_path)
-        env.update(TELEGRAM_BOT_TOKEN=token, STATE_DB=str(database), LOG_LEVEL="INFO")
+        env.update(TELEGRAM_BOT_TOKEN=token, STATE_DB=str(database), LOG_LEVEL="INFO",
+                   CONFLICT_EXIT_AFTER_SECONDS=str(CONFLICT_SECONDS))  # fmt: skip
         return env
 
     async with FakeBotApi(token=TOKEN_A, bot_username=BOT_USERNAME) as api_a:
@@ -84,8 +91,13 @@ async def story(bot_index, tmp_path_factory) -> Story:
                 subprocess.run, [sys.executable, "-m", "bot"], cwd=tmp_path, env=env_for(api_a, TOKEN_A),
                 stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
             )  # fmt: skip
-            second.send_signal(signal.SIGTERM)
-            await asyncio.to_thread(second.wait, 60)
+            # Then another instance starts polling the same bot elsewhere: 409s from now on.
+            mark = len(log.read_text())
+            api_a.inject_faults("getUpdates", status=409, count=10_000)
+            conflict_started = asyncio.get_running_loop().time()
+            conflict_exit = await asyncio.to_thread(second.wait, 60)
+            conflict_seconds = asyncio.get_running_loop().time() - conflict_started
+            conflict_output = log.read_text()[mark:]
         finally:
             second.kill()
         update_ids_a = handed_out(api_a)
@@ -102,7 +114,8 @@ async def story(bot_index, tmp_path_factory) -> Story:
             await asyncio.to_thread(third.wait, 60)
         finally:
             third.kill()
-    return Story(votes, refused, second.pid, update_ids_a, update_ids_b, answered_b)
+    return Story(votes, refused, second.pid, conflict_exit, conflict_seconds, conflict_output,
+                 update_ids_a, update_ids_b, answered_b)  # fmt: skip
 
 
 def test_a_vote_survives_a_kill_right_after_it_was_acknowledged(story):
@@ -116,6 +129,31 @@ def test_a_second_process_on_the_same_state_db_is_refused_naming_the_holder(stor
     assert f"process {story.holder_pid}" in refused.stderr
 
 
+def test_another_instance_polling_the_bot_is_one_line_then_exit_status_1(story):
+    assert story.conflict_exit == 1
+    assert CONFLICT_SECONDS <= story.conflict_seconds < CONFLICT_SECONDS + 15
+    output = story.conflict_output
+    assert "Traceback" not in output and "terminated by other getUpdates" not in output
+    assert output.count("another instance is polling this bot") == 1
+    assert output.count("another instance has been polling this bot") == 1
+
+
 def test_bot_a_s_database_does_not_swallow_bot_b_s_colliding_updates(story):
     assert story.update_ids_b and story.update_ids_b <= story.update_ids_a  # the same ids, another bot
     assert story.answered_b == {user: 1 for user in USERS}
+
+
+async def test_a_short_conflict_is_one_warning_and_the_bot_goes_on(fake_api, start_bot, caplog):
+    caplog.set_level(logging.INFO)
+    app = await start_bot()
+    fake_api.inject_faults("getUpdates", status=409, count=2)
+    await fake_api.wait_for_call("getUpdates", predicate=lambda c: c.error_code == 409, timeout=10)
+    fake_api.send_message(QUESTION, user_id=USERS[0], first_name="Reader")
+    reply = await fake_api.wait_for_reply(USERS[0], timeout=30)
+    assert ANSWER in reply.params["text"]
+    journal = app.bot_data["services"].journal
+    await eventually(lambda: not journal.pending, what="nothing in hand")
+    conflict_lines = [r for r in caplog.records if "another instance is polling this bot" in r.getMessage()]
+    assert len(conflict_lines) == 1 and conflict_lines[0].levelno == logging.WARNING
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert not app.bot_data["conflicts"].gave_up

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 
 from bot import journal as journal_module
+from bot.conflict import NO_UPDATES, ConflictWatch
 from bot.journal import UpdateJournal
 from bot.state import StateDB
 from bot.update_queue import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
@@ -311,3 +313,22 @@ def test_question_store_is_bounded():
     for n in range(1000):
         store.add(AskedQuestion(f"q{n}", make_passage()))
     assert len(store._items) == 100
+
+
+CONFLICT = (409, b'{"ok": false, "error_code": 409, "description": "Conflict: terminated by other getUpdates request"}')
+
+
+async def test_a_409_is_one_warning_and_stops_the_bot_only_if_it_goes_on(caplog):
+    stopped = []
+    watch = ConflictWatch(ScriptedRequest(CONFLICT, CONFLICT, OK, CONFLICT, CONFLICT), 0.2, lambda: stopped.append(1))
+    for _ in range(3):  # two 409s, then getUpdates answered again
+        await watch.do_request(URL + "getUpdates", "POST")
+    await asyncio.sleep(0.3)
+    assert not stopped and caplog.text.count("another instance is polling this bot") == 1
+    for _ in range(2):  # 409s that go on
+        await watch.do_request(URL + "getUpdates", "POST")
+    await asyncio.sleep(0.3)
+    assert stopped == [1] and watch.gave_up
+    assert "another instance has been polling this bot for 0.2 s" in caplog.text
+    # PTB's last getUpdates while stopping would meet another 409: it is not sent.
+    assert await watch.do_request(URL + "getUpdates", "POST") == (200, NO_UPDATES)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Chat, Update
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
 from .. import replies
@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log any handler error with its traceback and the update's id, keep the update to be
     handled again at the next start (bot.journal), and tell the user briefly."""
+    if isinstance(context.error, Conflict) and not isinstance(update, Update):
+        return  # getUpdates met another instance polling this bot: bot.conflict has said so
     if not isinstance(update, Update):
         if unreachable(context.error):  # getUpdates failed; PTB's polling loop tries again
             log.warning("could not fetch updates: %s", context.error)
