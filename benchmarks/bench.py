@@ -225,6 +225,7 @@ async def measure_bot(project: Path, backend: str, singles: int, users: int, per
                 "telegram_bot_token": "123:ABC", "telegram_api_url": api.api_root, "index_dir": project,
                 "embedding_backend": backend, "rate_limit_per_minute": 1_000_000,
                 "feedback_file": Path(scratch) / "votes.jsonl", "update_journal_file": Path(scratch) / "journal.jsonl",
+                "state_db": Path(scratch) / "bot.sqlite3",
             }
             running = _bot_process(api, values, Path(scratch)) if own_process else _bot_in_process(values)
             async with running:
@@ -258,7 +259,7 @@ async def _bot_in_process(values: dict):
     settings = BotSettings(_env_file=None, **values)
     application = build_application(settings, Engine.load(settings))
     await application.initialize()
-    await application.post_init(application)  # as run_polling does: opens the update journal
+    await application.post_init(application)  # as run_polling does: opens STATE_DB and the journal
     await application.start()
     await application.updater.start_polling(poll_interval=0, timeout=1)
     try:
@@ -267,6 +268,7 @@ async def _bot_in_process(values: dict):
         await application.updater.stop()
         await application.stop()
         await application.shutdown()
+        await application.post_shutdown(application)  # closes STATE_DB
 
 
 @contextlib.asynccontextmanager

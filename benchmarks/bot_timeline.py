@@ -81,7 +81,7 @@ async def measure(index_dir: Path, count: int) -> list[dict[str, float]]:
             values = {
                 "telegram_bot_token": "123:ABC", "telegram_api_url": api.api_root, "index_dir": index_dir,
                 "rate_limit_per_minute": 1_000_000, "feedback_file": Path(scratch) / "votes.jsonl",
-                "update_journal_file": Path(scratch) / "journal.jsonl",
+                "update_journal_file": Path(scratch) / "journal.jsonl", "state_db": Path(scratch) / "bot.sqlite3",
             }
             async with _bot_in_process(values):
                 for number in range(count + WARM_UP):

@@ -114,7 +114,7 @@ async def soak(args: argparse.Namespace, scratch: Path) -> int:
         env.update(
             TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api.api_root, LOG_LEVEL="WARNING",
             RATE_LIMIT_PER_MINUTE="1000000", FEEDBACK_FILE=str(scratch / "feedback.jsonl"),
-            UPDATE_JOURNAL_FILE=str(scratch / "journal.jsonl"),
+            UPDATE_JOURNAL_FILE=str(scratch / "journal.jsonl"), STATE_DB=str(scratch / "bot.sqlite3"),
         )  # fmt: skip
         async with bot_process(env, scratch) as bot:
             return await drive(args, api, bot, scratch)
@@ -162,7 +162,7 @@ async def drive(args: argparse.Namespace, api: FakeBotApi, bot: subprocess.Popen
 
     latencies = tracker.latencies[warm_latencies:]
     asked = tracker.asked - args.warmup
-    journal = scratch / "journal.jsonl"
+    state_files = [scratch / name for name in ("bot.sqlite3", "bot.sqlite3-wal")]
     log_text = (scratch / "bot.log").read_text(errors="replace")
     once = asked - tracker.unanswered - tracker.extra
     print(f"\nquestions: {asked} from {args.users} users ({args.rate or 'max'} per s requested), "
@@ -177,7 +177,7 @@ async def drive(args: argparse.Namespace, api: FakeBotApi, bot: subprocess.Popen
     steady = [mb for label, _, mb in memory[1:]]
     print(f"growth after warm-up: {steady[-1] - steady[0]:+.1f} MB; "
           f"over the second half: {memory[-1][2] - memory[len(memory) // 2 + 1][2]:+.1f} MB")
-    print(f"journal at the end: {journal.stat().st_size if journal.exists() else 0} bytes; "
+    print(f"state database at the end (with its WAL): {sum(p.stat().st_size for p in state_files if p.exists())} bytes; "
           f"errors in the bot's log: {log_text.count(' ERROR ')}")
     ok = tracker.unanswered == 0 and tracker.extra == 0 and tracker.mismatched == 0
     print("RESULT:", "every question answered exactly once" if ok else "FAILED")

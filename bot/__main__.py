@@ -1,8 +1,9 @@
 """`python -m bot`: build the settings, configure logging, load the engine, run the bot.
 
-Exit status: 0 after a clean stop, 1 when the index or model cannot be loaded or the journal
-or feedback file cannot be written, 2 when the settings are invalid or no token is set and
-there is no terminal to chat in instead.
+Exit status: 0 after a clean stop; 1 when the index or model cannot be loaded, STATE_DB
+cannot be opened or another bot process holds it, or another instance kept polling the same
+bot (409 Conflict) for CONFLICT_EXIT_AFTER_SECONDS; 2 when the settings are invalid or no
+token is set and there is no terminal to chat in instead.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pydantic import ValidationError
 
 from index import Engine, EngineError, describe_error
 
-from .journal import ensure_writable
 from .local_chat import chat_in_terminal
 from .logs import configure_logging
 from .services import BotServices
 from .settings import BotSettings
+from .state import StateDB, StateError
 from .texts import NO_TOKEN_HELP
 
 log = logging.getLogger("bot")
@@ -35,12 +36,12 @@ def main() -> int:
     if settings.telegram_bot_token is None and not sys.stdin.isatty():
         print(f"bot: {NO_TOKEN_HELP}", file=sys.stderr)
         return 2
-    state_files = {"UPDATE_JOURNAL_FILE": settings.update_journal_file, "FEEDBACK_FILE": settings.feedback_file}
-    for name, path in state_files.items() if settings.telegram_bot_token else ():
+    state = StateDB(settings.state_db)
+    if settings.telegram_bot_token is not None:
         try:
-            ensure_writable(path)  # now, rather than at the first update or vote
-        except OSError as exc:
-            print(f"bot: cannot write {name} {path}: {exc.strerror or exc}", file=sys.stderr)
+            state.open()  # now: a second process is refused before it loads the model
+        except StateError as exc:
+            print(f"bot: {exc}", file=sys.stderr)
             return 1
     try:
         engine = Engine.load(settings)  # checks the index before spending seconds on the model
@@ -57,8 +58,7 @@ def main() -> int:
     # and the HTTP client are never loaded, so those paths start in a second.
     from .app import build_application, run
 
-    run(build_application(settings, engine), settings)
-    return 0
+    return run(build_application(settings, engine, state), settings)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import urlparse
@@ -24,9 +25,11 @@ from index import Engine
 
 from . import texts
 from .buttons import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
+from .conflict import ConflictWatch
 from .handlers import access, admin, errors, feedback, info, questions
 from .services import BotServices
 from .settings import BotSettings
+from .state import StateDB
 from .transport import build_get_updates_request, build_request
 from .update_queue import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
 
@@ -38,15 +41,23 @@ MESSAGES = filters.UpdateType.MESSAGES
 PRIVATE = filters.ChatType.PRIVATE
 
 
-def build_application(settings: BotSettings, engine: Engine) -> Application:
-    """The bot, ready to run, answering from `engine` until /reindex swaps in another."""
+def build_application(settings: BotSettings, engine: Engine, state: StateDB | None = None) -> Application:
+    """The bot, ready to run, answering from `engine` until /reindex swaps in another.
+    Touches no file: STATE_DB is opened by `main` (`state`, to refuse a second process
+    early) or at the latest by `on_start`."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is required to run the Telegram bot")
     root = settings.api_root
-    services = BotServices.create(settings)
+    services = BotServices.create(settings, state)
     # An update is journaled before Telegram is told it arrived and marked done once
     # handled, so a killed bot handles the unfinished ones after a restart (bot.journal).
     updates = JournalingUpdateQueue(services.journal, durable_put=settings.webhook_url is not None)
+    # A 409 from getUpdates: another process polls this bot; stop if it goes on (bot.conflict).
+    conflicts = ConflictWatch(
+        JournalBarrierRequest(build_get_updates_request(), updates),
+        settings.conflict_exit_after_seconds,
+        give_up=lambda: application.stop_running(),
+    )
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -54,17 +65,19 @@ def build_application(settings: BotSettings, engine: Engine) -> Application:
         .base_file_url(f"{root}/file/bot")
         # Every call but getUpdates retries what is safe to retry (see bot.transport).
         .request(build_request())
-        .get_updates_request(JournalBarrierRequest(build_get_updates_request(), updates))
+        .get_updates_request(conflicts)
         # Every text the bot sends is HTML built by bot.render, with user input escaped.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .update_queue(updates)
         # Questions take a while (model inference); one user's question must not queue the others'.
         .concurrent_updates(JournalingUpdateProcessor(services.journal))
         .post_init(on_start)
+        .post_shutdown(on_stop)
         .build()
     )
     application.bot_data["engine"] = engine
     application.bot_data["services"] = services
+    application.bot_data["conflicts"] = conflicts
     add_handlers(application)
     return application
 
@@ -92,14 +105,23 @@ def add_handlers(application: Application) -> None:
 
 
 async def on_start(application: Application) -> None:
-    """post_init: read the update journal, handle what a previous run left unfinished, show
-    the commands in the menu. Runs before the first update is fetched or received."""
+    """post_init: open STATE_DB, read this bot's update journal, handle what a previous run
+    left unfinished, show the commands in the menu. Runs before the first update is fetched
+    or received, after getMe (the journal is keyed by the bot's id)."""
+    services: BotServices = application.bot_data["services"]
+    await services.journal.run(services.open_state, application.bot.id)
     queue = application.update_queue
     if isinstance(queue, JournalingUpdateQueue):
-        await queue.open()
+        await queue.open(application.bot.id)
         await queue.replay(application.bot)
     await application.bot.set_my_commands(COMMANDS)
     log.info("started as @%s", application.bot.username)
+
+
+async def on_stop(application: Application) -> None:
+    """post_shutdown: the journal's last writes, then STATE_DB closed and its lock released."""
+    services: BotServices = application.bot_data["services"]
+    await asyncio.to_thread(services.close_state)
 
 
 def webhook_options(settings: BotSettings) -> dict[str, Any]:
@@ -118,9 +140,11 @@ def webhook_options(settings: BotSettings) -> dict[str, Any]:
     }
 
 
-def run(application: Application, settings: BotSettings) -> None:
-    """Blocking: polling by default, a webhook when WEBHOOK_URL is set. Pending updates are kept."""
+def run(application: Application, settings: BotSettings) -> int:
+    """Blocking: polling by default, a webhook when WEBHOOK_URL is set. Pending updates are
+    kept. Returns the exit status: 1 if it stopped because another instance polled this bot."""
     if settings.webhook_url is None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     else:
         application.run_webhook(**webhook_options(settings))
+    return 1 if application.bot_data["conflicts"].gave_up else 0

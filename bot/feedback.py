@@ -1,18 +1,14 @@
-"""👍/👎 votes on answers, appended to a JSONL file for whoever tunes the retrieval.
+"""A 👍/👎 vote on an answer, for whoever tunes the retrieval; bot.state stores them
+(the `votes` table of STATE_DB), durably before the press is acknowledged.
 
-A record holds the question, the passage shown and the vote, and at most a pseudonym of
-the voter (see `privacy.pseudonym`), never a Telegram id. Each line is flushed and
-fsynced so a crash loses no vote; callers run `append` off the event loop.
+A vote holds the question, the passage shown and the vote, and at most a pseudonym of
+the voter (see `privacy.pseudonym`), never a Telegram id.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 from index import Passage
 
@@ -40,20 +36,3 @@ class Vote:
             voter=voter,
             time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
-
-
-class FeedbackLog:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        # Votes arrive on several worker threads; one line must never interleave with another.
-        self._lock = threading.Lock()
-
-    def append(self, vote: Vote) -> None:
-        """Blocking: write one line durably."""
-        line = json.dumps(asdict(vote), ensure_ascii=False) + "\n"
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as file:
-                file.write(line)
-                file.flush()
-                os.fsync(file.fileno())

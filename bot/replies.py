@@ -153,7 +153,7 @@ async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotSe
     if asked is None:
         return ButtonAnswer(texts.EXPIRED)
     vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=services.pseudonym(chat.user_id))
-    await asyncio.to_thread(services.feedback.append, vote)  # fsync blocks
+    await asyncio.to_thread(services.state.add_vote, vote)  # on disk before acknowledged
     return ButtonAnswer(texts.THANKS_FOR_FEEDBACK)
 
 

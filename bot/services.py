@@ -1,5 +1,5 @@
 """What replies and handlers share besides the engine: settings, access, limits, the
-feedback file, the rebuild slot, the journal and the questions behind buttons. In the
+state database (votes), the rebuild slot, the journal and the questions behind buttons. In the
 Telegram bot it is kept in `application.bot_data["services"]` (see bot.handlers.context)."""
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from .access import AccessPolicy
 from .conversations import Conversations
 from .examples import EXAMPLE_QUESTIONS
-from .feedback import FeedbackLog
 from .journal import UpdateJournal
 from .privacy import pseudonym
 from .questions import QuestionStore
 from .ratelimit import SlidingWindowLimiter
 from .reindex import Reindexer
 from .settings import BotSettings
+from .state import StateDB
 
 # Inline queries arrive as the user types, several per question, so they get a larger budget.
 INLINE_QUERIES_PER_QUESTION = 3
@@ -27,7 +27,7 @@ class BotServices:
     access: AccessPolicy
     limiter: SlidingWindowLimiter
     inline_limiter: SlidingWindowLimiter
-    feedback: FeedbackLog
+    state: StateDB
     reindexer: Reindexer
     journal: UpdateJournal
     conversations: Conversations = field(default_factory=lambda: Conversations(quiet_seconds=0))
@@ -35,19 +35,31 @@ class BotServices:
     examples: tuple[str, ...] = EXAMPLE_QUESTIONS
 
     @classmethod
-    def create(cls, settings: BotSettings) -> BotServices:
+    def create(cls, settings: BotSettings, state: StateDB | None = None) -> BotServices:
+        """Touches no file: the state database is opened by `open_state` (or before)."""
+        state = state or StateDB(settings.state_db)
         per_minute = settings.rate_limit_per_minute
         return cls(
             settings=settings,
             access=AccessPolicy.of(settings.allowed_user_ids, settings.admin_user_ids),
             limiter=SlidingWindowLimiter(per_minute),
             inline_limiter=SlidingWindowLimiter(per_minute * INLINE_QUERIES_PER_QUESTION),
-            feedback=FeedbackLog(settings.feedback_file),
+            state=state,
             reindexer=Reindexer(settings),
-            journal=UpdateJournal(settings.update_journal_file),
+            journal=UpdateJournal(state),
             conversations=Conversations(quiet_seconds=settings.conversation_minutes * 60,
                                         max_turns=settings.conversation_turns, max_chats=settings.conversation_chats),
         )
+
+    def open_state(self, bot_id: int) -> None:
+        """Blocking: open STATE_DB (if `main` has not) and import the files of earlier versions."""
+        self.state.open()
+        self.state.import_old_files(bot_id, self.settings.update_journal_file, self.settings.feedback_file)
+
+    def close_state(self) -> None:
+        """Blocking: finish the journal's writes, close the database, release its lock."""
+        self.journal.close()
+        self.state.close()
 
     def pseudonym(self, user_id: int | None) -> str:
         return pseudonym(user_id, self.settings.feedback_salt.get_secret_value())

@@ -38,10 +38,15 @@ class BotSettings(IndexSettings):
     conversation_minutes: float = Field(15, ge=0, description="Quiet minutes after which a chat's conversation is forgotten.")
     conversation_turns: int = Field(3, ge=1, le=10, description="Earlier questions a follow-up is read with.")
     conversation_chats: int = Field(10_000, ge=1, description="Conversations kept at most; the least active are forgotten.")
-    feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Where 👍/👎 votes are appended.")
-    update_journal_file: Path = Field(
-        Path("var/update-journal.jsonl"), description="Updates being handled, replayed after a crash."
+    state_db: Path = Field(
+        Path("var/bot.sqlite3"), description="SQLite database of the bot's state: update journal, votes."
     )
+    conflict_exit_after_seconds: float = Field(
+        60.0, ge=0, description="Stop (exit 1) when another instance has polled this bot for this long."
+    )
+    # Where earlier versions kept their state: imported into STATE_DB once, then only read.
+    feedback_file: Path = Field(Path("var/feedback.jsonl"), description="Old votes file, imported once.")
+    update_journal_file: Path = Field(Path("var/update-journal.jsonl"), description="Old journal, imported once.")
     # Unset: a random salt per run, so user hashes cannot be linked across restarts either.
     feedback_salt: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_hex(16)),

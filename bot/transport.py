@@ -79,7 +79,8 @@ def may_repeat(endpoint: str) -> bool:
 
 class LayeredRequest(BaseRequest):
     """A `BaseRequest` over an inner one: the layers that add a behaviour to Bot API calls
-    (retries here, the journal's barrier in bot.journal) override `do_request` alone."""
+    (retries here, the journal's barrier in bot.update_queue, the 409 watch in bot.conflict)
+    override `do_request` alone."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self._inner = inner

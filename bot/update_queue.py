@@ -37,15 +37,10 @@ class JournalingUpdateQueue(asyncio.Queue):
         self._writes: list[asyncio.Future[None]] = []  # started by put, not yet awaited
         self._unfinished: list[dict[str, Any]] | None = None  # None: not opened yet
 
-    async def open(self) -> None:
-        """Read the journal a previous run left, so redeliveries are recognised from the start."""
-        unfinished: list[dict[str, Any]] = []
-
-        def read() -> None:
-            unfinished.extend(self.journal.open())
-
-        await self.journal.run(read)
-        self._unfinished = unfinished
+    async def open(self, bot_id: int) -> None:
+        """Read the journal a previous run of this bot left, so redeliveries are recognised
+        from the start (the state database is open by then: bot.app's on_start)."""
+        self._unfinished = await self.journal.run(self.journal.open, bot_id)
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
@@ -53,7 +48,7 @@ class JournalingUpdateQueue(asyncio.Queue):
                 raise RuntimeError("JournalingUpdateQueue.open() must run before the first update")
             if self.journal.knows(item.update_id):
                 # The next getUpdates waited for the journal, so a redelivered copy is known by then.
-                log.debug("update %d is already journaled; redelivery dropped", item.update_id)
+                log.info("update %d is already journaled; redelivery dropped", item.update_id)
                 return
             write = self.journal.submit(self.journal.received, item.to_dict())
             if self._durable_put:

@@ -6,11 +6,15 @@ real model, directly or through `bot_index`, `bot_engine`, `start_bot`) must be 
 `model`, one that needs `start_bot` (the bot over HTTP) `e2e`; and a run without `model`
 tests (`pytest -m "not model and not e2e"`, the fast tier) must import neither torch nor
 onnxruntime, or it fails.
+
+And tests write only into temporary folders: each test that leaves a file of the checkout
+created, changed or deleted fails, naming the files (`checkout_snapshot`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -26,6 +30,45 @@ BOT_USERNAME = "clubhouse_qa_bot"
 # Fixture -> the marker every test that uses it (even indirectly) must carry.
 MARKER_OF_FIXTURE = {"real_embedder": "model", "start_bot": "e2e"}
 MODEL_RUNTIMES = ("torch", "onnxruntime")
+# Folders of the checkout that tools (not tests) write into; *.egg-info too.
+NOT_WATCHED = frozenset({".venv", ".git", ".pytest_cache", ".hypothesis", "__pycache__", ".ruff_cache", ".mypy_cache"})
+
+
+def checkout_snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `root` but NOT_WATCHED ones: relative path -> (mtime in ns, size)."""
+    files: dict[str, tuple[int, int]] = {}
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in NOT_WATCHED and not d.endswith(".egg-info")]
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                stat = os.lstat(path)
+            except FileNotFoundError:
+                continue
+            files[os.path.relpath(path, root)] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def checkout_changes(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    """What differs between two snapshots, one "created|changed|deleted path" each."""
+    changed = [f"changed {p}" for p in sorted(before.keys() & after.keys()) if before[p] != after[p]]
+    return [f"created {p}" for p in sorted(after.keys() - before.keys())] + changed + [
+        f"deleted {p}" for p in sorted(before.keys() - after.keys())
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _writes_nothing_into_the_checkout(request: pytest.FixtureRequest):
+    """Fails a test that wrote into the checkout (the developer's var/, .env, corpus...)."""
+    before = checkout_snapshot(REPO)
+    yield
+    changes = checkout_changes(before, checkout_snapshot(REPO))
+    if changes:
+        pytest.fail(
+            f"{request.node.nodeid} wrote into the checkout {REPO} (tests write only into temporary "
+            f"folders): {'; '.join(changes)}",
+            pytrace=False,
+        )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -100,6 +143,7 @@ def bot_settings(api: Any, corpus: Path, index: Path, tmp_path: Path, **override
         "embedding_model": MODEL,
         "feedback_file": tmp_path / "feedback.jsonl",
         "update_journal_file": tmp_path / "update-journal.jsonl",
+        "state_db": tmp_path / "bot.sqlite3",
         "feedback_salt": "test-salt-0123456789",
         **overrides,
     }
@@ -120,12 +164,16 @@ async def start_bot(
         settings = bot_settings(fake_api, corpus, index, tmp_path, **overrides)
         application = build_application(settings, engine_override or bot_engine)
         await application.initialize()
+        stack.push_async_callback(application.post_shutdown, application)  # closes STATE_DB
         stack.push_async_callback(application.shutdown)
-        if application.post_init:
-            await application.post_init(application)
+        await application.post_init(application)
         await application.start()
         stack.push_async_callback(application.stop)
-        await application.updater.start_polling(poll_interval=0, timeout=1)
+
+        def error_callback(exc: Exception) -> None:  # as run_polling's: to the error handler
+            application.create_task(application.process_error(error=exc, update=None))
+
+        await application.updater.start_polling(poll_interval=0, timeout=1, error_callback=error_callback)
         stack.push_async_callback(application.updater.stop)
         return application
 

@@ -16,7 +16,10 @@ TOKEN = "123456:SECRET-token_value"
 
 def settings_in(tmp_path, **values) -> BotSettings:
     """Settings whose state files are in `tmp_path`: a test never writes into var/."""
-    files = {"feedback_file": tmp_path / "feedback.jsonl", "update_journal_file": tmp_path / "journal.jsonl"}
+    files = {
+        "feedback_file": tmp_path / "feedback.jsonl", "update_journal_file": tmp_path / "journal.jsonl",
+        "state_db": tmp_path / "bot.sqlite3",
+    }  # fmt: skip
     return BotSettings(_env_file=None, telegram_bot_token=TOKEN, **files, **values)
 
 
@@ -49,9 +52,9 @@ def test_webhook_mode_listens_with_the_secret_token(monkeypatch, tmp_path):
 
 def test_building_the_application_touches_no_file(tmp_path):
     journal = tmp_path / "journal.jsonl"
-    journal.write_text('{"update": {"update_id": 4, "mess')  # torn by a crash: open() would rewrite it
+    journal.write_text('{"update": {"update_id": 4, "mess')  # an old journal: imported only at start
     build_application(settings_in(tmp_path), engine=None)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.jsonl"]  # no STATE_DB, no lock file
     assert journal.read_text() == '{"update": {"update_id": 4, "mess'
 
 

@@ -74,9 +74,12 @@ GROUP = -100123
 def services(tmp_path) -> BotServices:
     settings = BotSettings(
         _env_file=None, feedback_file=tmp_path / "feedback.jsonl", update_journal_file=tmp_path / "journal.jsonl",
-        feedback_salt="test-salt-0123456789", conversation_minutes=15,
+        state_db=tmp_path / "bot.sqlite3", feedback_salt="test-salt-0123456789", conversation_minutes=15,
     )  # fmt: skip
-    return BotServices.create(settings)
+    services = BotServices.create(settings)
+    services.state.open()
+    yield services
+    services.close_state()
 
 
 @pytest.fixture

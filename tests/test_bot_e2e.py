@@ -82,17 +82,16 @@ async def test_more_passages_shows_other_passages(fake_api, start_bot):
     assert "5 million downloads" not in others.params["text"]  # the first passage is not repeated
 
 
-async def test_vote_is_written_to_the_feedback_file_without_user_id(fake_api, start_bot, tmp_path):
+async def test_vote_is_stored_without_user_id(fake_api, start_bot, tmp_path):
     app = await start_bot()
     reply = await ask(fake_api, "How many downloads does Clubhouse have?", user_id=987654321)
     down = next(d for d in buttons(reply) if d.endswith(":down"))
     fake_api.press_button(reply, down, user_id=987654321)
     await fake_api.wait_for_call("answerCallbackQuery", predicate=lambda c: "Thanks" in c.params.get("text", ""))
-    path = app.bot_data["services"].feedback.path
-    record = json.loads(path.read_text().splitlines()[-1])
-    assert record["vote"] == "down" and record["question"] == "How many downloads does Clubhouse have?"
-    assert "5 million downloads" in record["passage"] and record["position"] >= 1 and record["article_title"]
-    assert "987654321" not in path.read_text()
+    [vote] = app.bot_data["services"].state.votes()
+    assert vote.vote == "down" and vote.question == "How many downloads does Clubhouse have?"
+    assert "5 million downloads" in vote.passage and vote.position >= 1 and vote.article_title
+    assert "987654321" not in repr(vote)
 
 
 async def test_unanswerable_question_says_so_without_a_quote(fake_api, start_bot):

@@ -21,6 +21,7 @@ def services(tmp_path) -> BotServices:
     settings = BotSettings(
         _env_file=None, max_question_chars=500, rate_limit_per_minute=1,
         feedback_file=tmp_path / "feedback.jsonl", update_journal_file=tmp_path / "journal.jsonl",
+        state_db=tmp_path / "bot.sqlite3",
     )  # fmt: skip
     return BotServices.create(settings)
 

@@ -4,7 +4,6 @@ model, no network; the end-to-end tests check the same over HTTP with the real e
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -28,9 +27,12 @@ def services(tmp_path) -> BotServices:
     settings = BotSettings(
         _env_file=None, max_question_chars=50, rate_limit_per_minute=2, admin_user_ids=[ADMIN.user_id],
         feedback_file=tmp_path / "feedback.jsonl", update_journal_file=tmp_path / "journal.jsonl",
-        feedback_salt="test-salt-0123456789",
+        state_db=tmp_path / "bot.sqlite3", feedback_salt="test-salt-0123456789",
     )  # fmt: skip
-    return BotServices.create(settings)
+    services = BotServices.create(settings)
+    services.state.open()
+    yield services
+    services.close_state()
 
 
 @pytest.fixture
@@ -131,9 +133,9 @@ async def test_a_vote_is_on_disk_under_a_pseudonym_before_the_thanks(engine, ser
     answer = await replies.answer_question(QUESTION, ALICE, engine, services)
     key = data_of(answer)[0].removeprefix("more:")
     assert (await replies.press_vote(key, False, ALICE, services)).notice == texts.THANKS_FOR_FEEDBACK
-    record = json.loads(services.feedback.path.read_text())
-    assert record["vote"] == "down" and record["question"] == QUESTION and "5 million" in record["passage"]
-    assert record["voter"] == services.pseudonym(ALICE.user_id) and "1001" not in services.feedback.path.read_text()
+    [vote] = services.state.votes()
+    assert vote.vote == "down" and vote.question == QUESTION and "5 million" in vote.passage
+    assert vote.voter == services.pseudonym(ALICE.user_id) and "1001" not in repr(vote)
     assert (await replies.press_vote("ffff", True, ALICE, services)).notice == texts.EXPIRED
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 import pytest
@@ -11,7 +10,6 @@ from telegram import Chat, Message, User
 from bot.access import AccessPolicy
 from bot.addressing import command_argument, question_for_bot
 from bot.replies import refusal_for
-from bot.feedback import FeedbackLog, Vote
 from bot.privacy import pseudonym
 from bot.questions import AskedQuestion, QuestionStore
 from bot.ratelimit import SlidingWindowLimiter
@@ -93,19 +91,6 @@ def test_pseudonym_is_keyed_and_hides_the_id():
     first = pseudonym(1001, "salt-one")
     assert first == pseudonym(1001, "salt-one") and first != pseudonym(1001, "salt-two")
     assert "1001" not in first and len(first) == 16
-
-
-def test_feedback_appends_one_json_line_per_vote(tmp_path):
-    log = FeedbackLog(tmp_path / "sub" / "feedback.jsonl")
-    passage = make_passage(("A.", "B."), title="T", position=3)
-    log.append(Vote.on("q?", passage, helpful=True, voter="abc"))
-    log.append(Vote.on("q2?", passage, helpful=False, voter="abc"))
-    lines = [json.loads(line) for line in log.path.read_text().splitlines()]
-    assert [line["vote"] for line in lines] == ["up", "down"]
-    assert lines[0] | {"time": None} == {
-        "question": "q?", "passage": "A. B.", "article_id": "article", "article_title": "T",
-        "position": 3, "vote": "up", "voter": "abc", "time": None,
-    }  # fmt: skip
 
 
 def test_question_store_forgets_the_oldest():

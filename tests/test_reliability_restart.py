@@ -5,7 +5,6 @@ it is lost, no acknowledged vote is lost, and nothing it logged holds the token 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -17,6 +16,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from bot.feedback import Vote
+from bot.state import StateDB
 from tests.conftest import BOT_USERNAME, MODEL, REPO
 from tests.fake_telegram import Call, FakeBotApi
 
@@ -40,7 +41,8 @@ def bot_env(api: FakeBotApi, bot_index, tmp_path: Path) -> dict[str, str]:
         PYTHONPATH=str(REPO), TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api.api_root,
         CORPUS_DIR=str(corpus), INDEX_DIR=str(index), EMBEDDING_MODEL=MODEL,
         FEEDBACK_FILE=str(tmp_path / "feedback.jsonl"), FEEDBACK_SALT="restart-test-salt",
-        UPDATE_JOURNAL_FILE=str(tmp_path / "journal.jsonl"), RATE_LIMIT_PER_MINUTE="1000",
+        UPDATE_JOURNAL_FILE=str(tmp_path / "journal.jsonl"), STATE_DB=str(tmp_path / "bot.sqlite3"),
+        RATE_LIMIT_PER_MINUTE="1000",
         LOG_LEVEL="DEBUG",
     )  # fmt: skip
     return env
@@ -75,7 +77,16 @@ class Run:
     restarted_at: float
     exit_code_after_sigterm: int | None
     output: str
-    feedback: str
+    votes: list[Vote]
+
+
+def stored_votes(path: Path) -> list[Vote]:
+    state = StateDB(path)
+    state.open()  # the killed process's lock went with it
+    try:
+        return state.votes()
+    finally:
+        state.close()
 
 
 def replies_in(calls: list[Call], chat: int) -> list[Call]:
@@ -117,7 +128,7 @@ async def run(bot_index, tmp_path_factory) -> Run:
         finally:
             first.kill()
         unanswered = [user for user in BURST if not replies(fake, user)]
-        feedback = (tmp_path / "feedback.jsonl").read_text()  # before the restart
+        votes = stored_votes(tmp_path / "bot.sqlite3")  # before the restart
 
         mark = fake.mark()
         second = spawn(env, tmp_path, log)
@@ -131,7 +142,7 @@ async def run(bot_index, tmp_path_factory) -> Run:
             exit_code = await asyncio.to_thread(second.wait, 60)
         finally:
             second.kill()
-        return Run(list(fake.calls), unanswered, pending_at_kill, restarted_at, exit_code, log.read_text(), feedback)
+        return Run(list(fake.calls), unanswered, pending_at_kill, restarted_at, exit_code, log.read_text(), votes)
 
 
 def test_killed_mid_burst_and_restarted_no_question_is_lost(run):
@@ -154,7 +165,7 @@ def test_after_a_restart_no_question_is_answered_twice(run):
 
 
 def test_an_acknowledged_vote_survives_the_kill(run):
-    assert [json.loads(line)["vote"] for line in run.feedback.splitlines()] == ["up"]
+    assert [vote.vote for vote in run.votes] == ["up"]
 
 
 def test_all_log_output_of_a_full_run_holds_no_token(run):
@@ -163,7 +174,7 @@ def test_all_log_output_of_a_full_run_holds_no_token(run):
 
 
 def test_logs_and_feedback_hold_no_user_ids_or_names(run):
-    for kept in (run.output, run.feedback):
+    for kept in (run.output, repr(run.votes)):
         assert "Zebedee" not in kept and "zebedee_private" not in kept
         assert not any(str(user) in kept for user in [VOTER, *BURST])
     assert "question from " in run.output  # users appear as pseudonyms

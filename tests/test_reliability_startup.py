@@ -121,8 +121,8 @@ def test_each_invalid_setting_is_named_without_its_value(values, name):
         assert str(next(iter(values.values()))) not in message
 
 
-def test_an_unwritable_journal_stops_the_bot_at_start_up(tmp_path):
+def test_an_unusable_state_db_stops_the_bot_at_start_up(tmp_path):
     (tmp_path / "a-file").write_text("")
-    result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="123:ABC", UPDATE_JOURNAL_FILE=str(tmp_path / "a-file" / "j.jsonl"))
-    assert result.returncode == 1 and result.stderr.startswith("bot: cannot write UPDATE_JOURNAL_FILE")
+    result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="123:ABC", STATE_DB=str(tmp_path / "a-file" / "bot.sqlite3"))
+    assert result.returncode == 1 and result.stderr.startswith("bot: cannot open STATE_DB")
     assert result.stderr.count("\n") == 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -18,7 +20,9 @@ from telegram import Update
 from telegram.error import NetworkError, TimedOut
 
 from bot import journal as journal_module
+from bot.conflict import NO_UPDATES, ConflictWatch
 from bot.journal import UpdateJournal
+from bot.state import StateDB
 from bot.update_queue import JournalBarrierRequest, JournalingUpdateProcessor, JournalingUpdateQueue
 from bot.questions import AskedQuestion, QuestionStore
 from bot.transport import RetryingRequest, RetryPolicy, may_repeat
@@ -131,57 +135,99 @@ def update(update_id: int, text: str = "hi") -> dict:
     }  # fmt: skip
 
 
-def test_journal_replays_what_was_received_but_not_done(tmp_path):
-    path = tmp_path / "journal.jsonl"
-    first = UpdateJournal(path)
-    assert first.open() == []
+BOT = 123
+
+
+@pytest.fixture
+def state(tmp_path):
+    db = StateDB(tmp_path / "bot.sqlite3")
+    db.open()
+    yield db
+    db.close()
+
+
+def opened(state: StateDB, bot_id: int = BOT) -> tuple[UpdateJournal, list[int]]:
+    journal = UpdateJournal(state)
+    return journal, [u["update_id"] for u in journal.open(bot_id)]
+
+
+def test_journal_replays_what_was_received_but_not_done(state):
+    first, unfinished = opened(state)
+    assert unfinished == []
     for n in (1, 2, 3):
         first.received(update(n))
     first.done(2)
-    with path.open("a") as file:
-        file.write('{"update": {"update_id": 4, "mess')  # torn by the crash
-    second = UpdateJournal(path)
-    assert [u["update_id"] for u in second.open()] == [1, 3]
+    second, unfinished = opened(state)  # what a restart finds
+    assert unfinished == [1, 3]
     assert second.knows(2) and second.knows(3) and not second.knows(4)
-    assert '"update_id": 4' not in path.read_text()  # rewritten without the torn line
 
 
-def test_an_update_that_keeps_crashing_the_bot_is_given_up(tmp_path, caplog):
-    path = tmp_path / "journal.jsonl"
-    UpdateJournal(path).received(update(9))
+def test_an_update_that_keeps_crashing_the_bot_is_given_up(state, caplog):
+    journal, _ = opened(state)
+    journal.received(update(9))
     for _ in range(journal_module.MAX_REPLAYS):
-        journal = UpdateJournal(path)
-        assert [u["update_id"] for u in journal.open()] == [9]
+        journal, unfinished = opened(state)
+        assert unfinished == [9]
         journal.replayed(9)  # ...and the process dies again
-    assert UpdateJournal(path).open() == []
+    assert opened(state)[1] == []
     assert "given up" in caplog.text
 
 
-def test_the_journal_forgets_finished_updates_and_stays_small(tmp_path, monkeypatch):
-    monkeypatch.setattr(journal_module, "COMPACT_AFTER_LINES", 50)
-    path = tmp_path / "journal.jsonl"
-    journal = UpdateJournal(path)
-    journal.open()
+def test_a_finished_update_keeps_nothing_a_user_wrote(state, tmp_path):
+    journal, _ = opened(state)
     journal.received(update(1, "still in flight: secret"))
     for n in range(2, 300):
         journal.received(update(n, f"private text {n}"))
         journal.done(n)
-    text = path.read_text()
-    assert len(text.splitlines()) < 60 and '"private text 2"' not in text  # raw updates gone
-    assert "still in flight" in text and [u["update_id"] for u in UpdateJournal(path).open()] == [1]
+    assert opened(state)[1] == [1]
     journal.done(1)
-    assert "secret" not in path.read_text()  # nothing in flight: nothing a user wrote is kept
+    state.close()  # a checkpoint: the WAL is folded into the database file
+    data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("bot.sqlite3"))
+    assert b"private text" not in data and b"secret" not in data
 
 
-async def test_queue_drops_redelivered_updates_and_the_processor_marks_them_done(tmp_path):
-    path = tmp_path / "journal.jsonl"
-    journal = UpdateJournal(path)
+def test_handled_ids_are_forgotten_after_a_day_or_beyond_the_last_thousand(state, monkeypatch):
+    journal, _ = opened(state)
+    for n in range(1, 1201):
+        journal.received(update(n))
+        journal.done(n)
+    later, _ = opened(state)
+    assert not later.knows(200) and later.knows(201) and later.knows(1200)
+    a_day_later = time.time() + journal_module.DONE_REMEMBERED_SECONDS
+    monkeypatch.setattr(time, "time", lambda: a_day_later)
+    assert not later.knows(1200)  # Telegram may have restarted its ids: 1200 is a new update
+    assert not opened(state)[0].knows(1200)
+
+
+def test_the_journal_of_one_bot_is_not_another_bots(state):
+    first, _ = opened(state, bot_id=111)
+    first.received(update(7))
+    first.received(update(8))
+    first.done(7)
+    other, unfinished = opened(state, bot_id=222)
+    assert unfinished == [] and not other.knows(7) and not other.knows(8)
+    assert opened(state, bot_id=111)[1] == [8]
+
+
+def test_an_update_whose_handling_failed_is_kept_for_the_next_start(state):
+    journal, _ = opened(state)
+    journal.received(update(5))
+    journal.failed(5)
+    journal.done(5)
+    assert not journal.pending and journal.knows(5)  # not in hand, not handled again in this run
+    assert opened(state)[1] == [5]
+
+
+async def test_queue_drops_redelivered_updates_and_the_processor_marks_them_done(state, caplog):
+    caplog.set_level(logging.INFO)
+    journal = UpdateJournal(state)
     queue = JournalingUpdateQueue(journal)
-    await queue.open()
+    await queue.open(BOT)
     processor = JournalingUpdateProcessor(journal)
     await queue.put(Update.de_json(update(1), None))
     await queue.put(Update.de_json(update(1), None))  # Telegram sent it again
     assert queue.qsize() == 1
+    assert any(r.levelno == logging.INFO and "update 1 " in r.getMessage() for r in caplog.records)
     handled = []
 
     async def handle():
@@ -193,49 +239,47 @@ async def test_queue_drops_redelivered_updates_and_the_processor_marks_them_done
     assert queue.qsize() == 0
 
 
-async def test_the_queue_reads_the_journal_only_when_opened(tmp_path):
-    path = tmp_path / "journal.jsonl"
-    UpdateJournal(path).received(update(3))
-    left = path.read_text()
-    queue = JournalingUpdateQueue(UpdateJournal(path))
-    assert path.read_text() == left  # making the queue read and rewrote nothing
+async def test_the_queue_reads_the_journal_only_when_opened(state):
+    journal, _ = opened(state)
+    journal.received(update(3))
+    queue = JournalingUpdateQueue(UpdateJournal(state))
     with pytest.raises(RuntimeError, match="open"):
         await queue.put(Update.de_json(update(4), None))
-    await queue.open()
+    await queue.open(BOT)
     assert await queue.replay(None) == 1 and queue.qsize() == 1
 
 
 def test_received_updates_are_on_disk_before_put_returns(tmp_path):
     """For webhooks (durable_put, the default): a process killed right after `put`, when the
     webhook answers Telegram 200, loses nothing."""
-    path = tmp_path / "journal.jsonl"
+    path = tmp_path / "bot.sqlite3"
     script = textwrap.dedent(f"""
         import asyncio, os, signal
         from pathlib import Path
         from telegram import Update
         from bot.journal import UpdateJournal
+        from bot.state import StateDB
         from bot.update_queue import JournalingUpdateQueue
         async def main():
-            queue = JournalingUpdateQueue(UpdateJournal(Path({str(path)!r})))
-            await queue.open()
+            state = StateDB(Path({str(path)!r}))
+            state.open()
+            queue = JournalingUpdateQueue(UpdateJournal(state))
+            await queue.open({BOT})
             await queue.put(Update.de_json({update(77)!r}, None))
             os.kill(os.getpid(), signal.SIGKILL)
         asyncio.run(main())
     """)
-    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, timeout=60,
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(REPO)})  # fmt: skip
     assert result.returncode == -signal.SIGKILL
-    assert [u["update_id"] for u in UpdateJournal(path).open()] == [77]
+    state = StateDB(path)
+    state.open()  # the killed process's lock went with it
+    assert opened(state)[1] == [77]
+    state.close()
 
 
-def journaled_ids(path) -> list[int]:
-    records = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-    return [r["update"]["update_id"] for r in records if "update" in r]
-
-
-async def test_with_polling_put_does_not_wait_for_the_disk_but_the_next_get_updates_does(tmp_path, monkeypatch):
-    path = tmp_path / "journal.jsonl"
-    journal = UpdateJournal(path)
+async def test_with_polling_put_does_not_wait_for_the_disk_but_the_next_get_updates_does(state, monkeypatch):
+    journal = UpdateJournal(state)
     write = journal.received
 
     def slow_write(data):  # a slow disk
@@ -244,16 +288,20 @@ async def test_with_polling_put_does_not_wait_for_the_disk_but_the_next_get_upda
 
     monkeypatch.setattr(journal, "received", slow_write)
     queue = JournalingUpdateQueue(journal, durable_put=False)
-    await queue.open()
+    await queue.open(BOT)
     await queue.put(Update.de_json(update(5), None))
-    assert queue.qsize() == 1 and journaled_ids(path) == []  # handled while it is being written
+
+    def journaled() -> list[int]:
+        return [u["update_id"] for u, _ in state.journal_rows(BOT, 1000, 3600).unfinished]
+
+    assert queue.qsize() == 1 and journaled() == []  # handled while it is being written
     on_disk_when_confirmed = []
 
     class GetUpdates:
         read_timeout = 5.0
 
         async def do_request(self, *args, **kwargs):
-            on_disk_when_confirmed.append(journaled_ids(path))
+            on_disk_when_confirmed.append(journaled())
             return 200, b'{"ok": true, "result": []}'
 
     await JournalBarrierRequest(GetUpdates(), queue).do_request(URL + "getUpdates", "POST")
@@ -265,3 +313,22 @@ def test_question_store_is_bounded():
     for n in range(1000):
         store.add(AskedQuestion(f"q{n}", make_passage()))
     assert len(store._items) == 100
+
+
+CONFLICT = (409, b'{"ok": false, "error_code": 409, "description": "Conflict: terminated by other getUpdates request"}')
+
+
+async def test_a_409_is_one_warning_and_stops_the_bot_only_if_it_goes_on(caplog):
+    stopped = []
+    watch = ConflictWatch(ScriptedRequest(CONFLICT, CONFLICT, OK, CONFLICT, CONFLICT), 0.2, lambda: stopped.append(1))
+    for _ in range(3):  # two 409s, then getUpdates answered again
+        await watch.do_request(URL + "getUpdates", "POST")
+    await asyncio.sleep(0.3)
+    assert not stopped and caplog.text.count("another instance is polling this bot") == 1
+    for _ in range(2):  # 409s that go on
+        await watch.do_request(URL + "getUpdates", "POST")
+    await asyncio.sleep(0.3)
+    assert stopped == [1] and watch.gave_up
+    assert "another instance has been polling this bot for 0.2 s" in caplog.text
+    # PTB's last getUpdates while stopping would meet another 409: it is not sent.
+    assert await watch.do_request(URL + "getUpdates", "POST") == (200, NO_UPDATES)

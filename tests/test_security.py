@@ -37,7 +37,7 @@ def buttons(call) -> list[str]:
 
 
 def test_secrets_and_state_are_git_ignored():
-    for path in (".env", "var/feedback.jsonl", "var/update-journal.jsonl"):
+    for path in (".env", "var/bot.sqlite3", "var/bot.sqlite3-wal", "var/bot.sqlite3.lock", "var/feedback.jsonl"):
         assert subprocess.run(["git", "check-ignore", "-q", path], cwd=REPO).returncode == 0, path
 
 
@@ -45,7 +45,7 @@ def test_secrets_and_state_are_git_ignored():
 @pytest.mark.model
 async def test_allow_list_and_admin_commands_hold_at_every_entry_point(fake_api, start_bot):
     app = await start_bot(allowed_user_ids=[ALICE], admin_user_ids=[ADMIN])
-    feedback = app.bot_data["services"].feedback.path
+    state = app.bot_data["services"].state
 
     # Alice's answer in a group, with its buttons, for Carol to press.
     fake_api.send_message(f"@{BOT_USERNAME} {QUESTION}", user_id=ALICE, **GROUP)
@@ -80,7 +80,7 @@ async def test_allow_list_and_admin_commands_hold_at_every_entry_point(fake_api,
     texts = [c.params["text"] for c in bot_messages_after(fake_api, mark)]
     assert not any("<blockquote>" in t or "Rebuilding" in t for t in texts)  # nothing answered, nothing rebuilt
     assert "Sorry, only the bot's admins can rebuild the index." in texts
-    assert not feedback.exists()  # Carol's votes were not recorded
+    assert not state.votes()  # Carol's votes were not recorded
     assert app.bot_data["services"].reindexer.running is False
 
 

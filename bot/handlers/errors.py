@@ -1,28 +1,38 @@
-"""The one error handler: log with the traceback, tell the user briefly."""
+"""The one error handler: log with the traceback, keep the update for the next start, tell
+the user briefly."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Chat, Update
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
 from .. import replies
-from .context import is_for_bot
+from .context import is_for_bot, services_of
 
 log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log any handler error with its traceback and tell the user briefly."""
+    """Log any handler error with its traceback and the update's id, keep the update to be
+    handled again at the next start (bot.journal), and tell the user briefly."""
+    if isinstance(context.error, Conflict) and not isinstance(update, Update):
+        return  # getUpdates met another instance polling this bot: bot.conflict has said so
+    if not isinstance(update, Update):
+        if unreachable(context.error):  # getUpdates failed; PTB's polling loop tries again
+            log.warning("could not fetch updates: %s", context.error)
+        else:
+            log.error("error outside the handling of an update", exc_info=context.error)
+        return
+    services_of(context).journal.failed(update.update_id)
     if unreachable(context.error):
         # bot.transport has retried and logged it; an apology would not get through either.
-        log.warning("gave up on a reply: Telegram unreachable (%s)", context.error)
+        log.error("update %d failed: Telegram unreachable (%s); kept for the next start",
+                  update.update_id, context.error)  # fmt: skip
         return
-    log.error("error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update):
-        return
+    log.error("update %d failed; kept for the next start", update.update_id, exc_info=context.error)
     apology = replies.SOMETHING_WENT_WRONG.html
     try:
         if update.callback_query:

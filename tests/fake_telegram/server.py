@@ -39,6 +39,9 @@ _FLOAT_RE = re.compile(r"-?\d+\.\d+")
 # ("before": the request was lost on the way) or after ("after": the answer was lost).
 DROPPED = -1  # the error_code a call dropped "before" is recorded with
 DROP_MODES = ("before", "after")
+CONFLICT_DESCRIPTION = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+)
 
 
 @dataclass
@@ -61,6 +64,8 @@ class Fault:
         if self.status == 429:
             wait = self.retry_after or 1
             return ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        if self.status == 409:  # what Telegram says when two processes poll one bot
+            return ApiError(409, CONFLICT_DESCRIPTION)
         try:
             phrase = HTTPStatus(self.status).phrase
         except ValueError:
@@ -168,7 +173,8 @@ class FakeBotApi(UserActions):
         drop: str | None = None,
     ) -> None:
         """The next ``count`` calls (of ``method``, or any) fail with ``status``
-        (500 if neither status, delay nor drop is given; 429 carries retry_after),
+        (500 if neither status, delay nor drop is given; 429 carries retry_after; 409
+        says what Telegram says to a second process polling the same bot),
         are answered only after ``delay`` seconds, and/or lose their connection:
         ``drop="before"`` closes it without running the method (recorded with
         error_code DROPPED), ``drop="after"`` runs the method, then closes it

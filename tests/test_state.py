@@ -1,0 +1,126 @@
+"""The state database (bot.state): schema and migrations, votes, the import of the JSONL
+files of earlier versions, and one process per database."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from bot import state as state_module
+from bot.feedback import Vote
+from bot.instance_lock import InstanceLock
+from bot.journal import UpdateJournal
+from bot.state import MIGRATIONS, StateDB, StateError, StateInUse
+from tests.conftest import REPO
+
+VOTE = Vote("q?", "A. B.", "article", "T", 3, "up", "abc", "2026-01-01T00:00:00+00:00")
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "var" / "bot.sqlite3"
+
+
+def opened(path) -> StateDB:
+    state = StateDB(path)
+    state.open()
+    return state
+
+
+def test_a_new_database_gets_the_latest_schema_in_wal_mode(path):
+    state = opened(path)
+    assert state.schema_version() == len(MIGRATIONS)
+    state.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"journal", "votes", "imports"} <= tables
+
+
+def test_a_later_migration_is_applied_once_to_an_existing_database(path, monkeypatch):
+    opened(path).close()
+    monkeypatch.setattr(state_module, "MIGRATIONS", [*MIGRATIONS, "CREATE TABLE questions (id INTEGER PRIMARY KEY);"])
+    for _ in range(2):
+        state = opened(path)
+        assert state.schema_version() == len(MIGRATIONS) + 1
+        state.close()
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(path, monkeypatch):
+    opened(path).close()
+    monkeypatch.setattr(state_module, "MIGRATIONS", [*MIGRATIONS, "CREATE TABLE t (a);\nNOT SQL;"])
+    with pytest.raises(StateError):
+        opened(path)
+    monkeypatch.undo()
+    state = opened(path)
+    assert state.schema_version() == len(MIGRATIONS)
+    state.close()
+
+
+def test_a_database_of_a_newer_version_is_refused(path):
+    opened(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StateError, match="newer than this bot"):
+        opened(path)
+    lock = InstanceLock(path.with_name(path.name + ".lock"))
+    lock.acquire()  # the refused open released its lock
+    lock.release()
+
+
+def test_votes_are_stored_and_read_back(path):
+    state = opened(path)
+    state.add_vote(VOTE)
+    state.add_vote(Vote.on("q2?", _passage(), helpful=False, voter="abc"))
+    assert [v.vote for v in state.votes()] == ["up", "down"] and state.votes()[0] == VOTE
+    state.close()
+
+
+def test_a_second_process_on_the_same_database_is_refused_with_its_pid(path):
+    state = opened(path)
+    try:
+        with pytest.raises(StateInUse, match=f"process {os.getpid()}"):
+            opened(path)
+        result = subprocess.run(
+            [sys.executable, "-m", "bot"], cwd=path.parent, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO), "TELEGRAM_BOT_TOKEN": "123:ABC", "STATE_DB": str(path)},
+            timeout=60,
+        )  # fmt: skip
+    finally:
+        state.close()
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("bot: STATE_DB") and result.stderr.count("\n") == 1
+    assert f"process {os.getpid()}" in result.stderr
+    opened(path).close()  # free again once the holder closed it
+
+
+def test_the_old_jsonl_files_are_imported_once(path, tmp_path):
+    old_journal, old_votes = tmp_path / "update-journal.jsonl", tmp_path / "feedback.jsonl"
+    old_journal.write_text(
+        json.dumps({"done_ids": [1, 2]}) + "\n"
+        + json.dumps({"update": {"update_id": 3, "message": {"text": "unanswered"}}}) + "\n"
+        + json.dumps({"replayed": 3}) + "\n"
+        + '{"update": {"update_id": 4, "mess'  # torn by a crash
+    )  # fmt: skip
+    old_votes.write_text(json.dumps(VOTE.__dict__) + "\n")
+    state = opened(path)
+    for _ in range(2):
+        state.import_old_files(42, old_journal, old_votes)
+    assert state.votes() == [VOTE]
+    journal = UpdateJournal(state)
+    assert journal.open(42) == [{"update_id": 3, "message": {"text": "unanswered"}}]
+    assert journal.knows(1) and journal.knows(2) and not journal.knows(4)
+    assert UpdateJournal(state).open(7) == []  # under this bot's id only
+    state.close()
+    assert old_journal.exists() and old_votes.exists()  # left for the operator to delete
+
+
+def _passage():
+    from tests.fakes import make_passage
+
+    return make_passage(("A.", "B."), title="T", position=3)
