@@ -54,12 +54,15 @@ def load_questions(path: Path) -> list[Question]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise EngineError(f"cannot read question set {path}: {exc.strerror}") from None
-    questions = []
+    questions, to_label = [], 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
+            if row.get("needs_label") is True:  # exported by `python -m bot export-eval`, not labelled yet
+                to_label += 1
+                continue
             history = row.get("history", [])
             if not isinstance(history, list):
                 raise TypeError("history is not a list")
@@ -67,6 +70,8 @@ def load_questions(path: Path) -> list[Question]:
                                       tuple(str(h) for h in history)))
         except (ValueError, KeyError, TypeError, AttributeError):
             raise EngineError(f"{path}:{number}: not a {{question, answers[, history]}} JSON object") from None
+    if not questions and to_label:
+        raise EngineError(f"question set {path}: all {to_label} row(s) have needs_label: true; label some first")
     if not questions:
         raise EngineError(f"question set {path} is empty")
     return questions
