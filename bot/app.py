@@ -91,6 +91,8 @@ def add_handlers(application: Application) -> None:
             CommandHandler("about", info.about),
             CommandHandler("ask", questions.ask_command),
             CommandHandler("reindex", admin.reindex),
+            CommandHandler("forget_me", info.forget_me),
+            CommandHandler("stats", info.stats),
             MessageHandler(MESSAGES & PRIVATE & filters.TEXT & ~filters.COMMAND, questions.private_text),
             MessageHandler(MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, questions.group_text),
             MessageHandler(MESSAGES & PRIVATE & filters.COMMAND, info.unknown_command),
@@ -121,6 +123,7 @@ async def on_start(application: Application) -> None:
 async def on_stop(application: Application) -> None:
     """post_shutdown: the journal's last writes, then STATE_DB closed and its lock released."""
     services: BotServices = application.bot_data["services"]
+    await services.question_log.flush()
     await asyncio.to_thread(services.close_state)
 
 

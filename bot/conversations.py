@@ -60,5 +60,11 @@ class Conversations:
         with self._lock:
             self._chats.pop(key, None)
 
+    def forget_person(self, user_id: int | None) -> None:
+        """Forget a person's conversations in every chat (/forget_me)."""
+        with self._lock:
+            for key in [k for k in self._chats if isinstance(k, tuple) and k[-1] == user_id]:
+                del self._chats[key]
+
     def __len__(self) -> int:
         return len(self._chats)

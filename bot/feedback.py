@@ -1,7 +1,7 @@
 """A 👍/👎 vote on an answer, for whoever tunes the retrieval; bot.state stores them
 (the `votes` table of STATE_DB), durably before the press is acknowledged.
 
-A vote holds the question, the passage shown and the vote, and at most a pseudonym of
+A vote holds the question, the passage shown, its sentence shown in bold and the vote, and at most a pseudonym of
 the voter (see `privacy.pseudonym`), never a Telegram id.
 """
 
@@ -23,9 +23,10 @@ class Vote:
     vote: str  # "up" | "down"
     voter: str  # pseudonym, not the Telegram id
     time: str  # ISO 8601, UTC
+    answer: str = ""  # the sentence shown in bold ("" in votes of earlier versions)
 
     @classmethod
-    def on(cls, question: str, passage: Passage, *, helpful: bool, voter: str) -> Vote:
+    def on(cls, question: str, passage: Passage, *, helpful: bool, voter: str, answer: str = "") -> Vote:
         return cls(
             question=question,
             passage=passage.text,
@@ -35,4 +36,5 @@ class Vote:
             vote="up" if helpful else "down",
             voter=voter,
             time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            answer=answer,
         )

@@ -19,6 +19,7 @@ class AskedQuestion:
     question: str
     shown: Passage  # the passage the reply quoted, which a vote is about
     history: tuple[str, ...] = ()  # the chat's earlier questions it was read with (a follow-up)
+    answer: str = ""  # the sentence of `shown` in bold: what a 👍 says is the answer
 
 
 class QuestionStore:

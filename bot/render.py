@@ -13,10 +13,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from html import escape, unescape
+from typing import TYPE_CHECKING
 
 from index import Answer, Hit, Manifest, Passage
 
 from . import texts
+
+if TYPE_CHECKING:
+    from .report import Headline
 
 MAX_MESSAGE_UNITS = 4096
 # Room for one quoted passage in a reply; the rest is the header and the source line.
@@ -160,12 +164,19 @@ def render_start(titles: Sequence[str], examples: Sequence[str]) -> str:
     return f"{start}\n\n{texts.TRY_THESE}" if examples else start
 
 
-def render_help(bot_username: str, *, is_admin: bool) -> str:
-    lines = list(texts.HELP_LINES)
+def render_help(bot_username: str, *, is_admin: bool, log_days: int = 0) -> str:
+    lines = [*texts.HELP_LINES, texts.HELP_FORGET_LINE]
     if is_admin:
-        lines.append(texts.HELP_REINDEX_LINE)
+        lines += [texts.HELP_REINDEX_LINE, texts.HELP_STATS_LINE]
     lines.append(texts.HELP_INLINE.format(bot_username=escape(bot_username)))
+    lines.append(texts.HELP_KEPT.format(days=log_days) if log_days else texts.HELP_KEPT_NO_LOG)
     return "\n".join(lines)
+
+
+def render_stats(figures: Headline) -> str:
+    """/stats: the report's headline figures."""
+    return texts.STATS.format(days=figures.days, questions=figures.questions, answered=figures.answered,
+                              share=figures.share_answered, up=figures.votes_up, down=figures.votes_down)  # fmt: skip
 
 
 def render_about(manifest: Manifest) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from index import Answer, Engine
 
-from . import render, texts
+from . import render, report, texts
 from .buttons import answer_buttons, example_buttons
 from .feedback import Vote
 from .questions import AskedQuestion
@@ -79,12 +79,15 @@ async def answer_question(
         _, answer = await asyncio.gather(while_searching(), ask(engine, question, history=history))
     services.conversations.add(chat.conversation, question)
     if chat.user_id is not None:  # not in the middle of a terminal chat
+        asker = services.pseudonym(chat.user_id)
         log.info(
             "question from %s: answered=%s confidence=%.3f follow-up=%s",
-            services.pseudonym(chat.user_id), answer.answered, answer.confidence, answer.follow_up_of is not None,
+            asker, answer.answered, answer.confidence, answer.follow_up_of is not None,
         )  # fmt: skip
+        services.question_log.record(answer, asker=asker, language=chat.language)  # off the loop, not awaited
     if answer.answered:
-        asked = AskedQuestion(answer.question, answer.hits[0].passage, history if answer.follow_up_of else ())
+        top = answer.hits[0]
+        asked = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
         key = services.questions.add(asked)
         return Reply(render.render_answer(answer, echo_question=echo), answer_buttons(key), remember=asked)
     html = render.render_not_answered(answer, titles_of(engine), services.examples, echo_question=echo)
@@ -103,8 +106,30 @@ def start(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
 
 
 def help_text(bot_username: str, chat: ChatContext, services: BotServices) -> Reply:
-    """/help: the commands, /reindex only for admins."""
-    return Reply(render.render_help(bot_username, is_admin=services.access.is_admin(chat.user_id)))
+    """/help: the commands, /reindex and /stats only for admins, and what is kept about the user."""
+    return Reply(render.render_help(bot_username, is_admin=services.access.is_admin(chat.user_id),
+                                    log_days=services.question_log.days))
+
+
+async def forget_me(chat: ChatContext, services: BotServices) -> Reply:
+    """/forget_me: delete the questions and votes kept under the user's pseudonym, and the
+    conversations in memory."""
+    services.conversations.forget_person(chat.user_id)
+    if chat.user_id is None:
+        return Reply(texts.forgotten(0, 0))
+    await services.question_log.flush()  # a question still being written is deleted too
+    questions, votes = await asyncio.to_thread(services.state.forget, services.pseudonym(chat.user_id))
+    return Reply(texts.forgotten(questions, votes))
+
+
+async def stats(chat: ChatContext, services: BotServices) -> Reply:
+    """/stats (admins): the report's headline figures over the days the log keeps."""
+    if not services.access.is_admin(chat.user_id):
+        return Reply(texts.STATS_ADMINS_ONLY)
+    days = services.question_log.days or report.DEFAULT_DAYS
+    await services.question_log.flush()
+    figures = await asyncio.to_thread(report.headline, services.state, days)
+    return Reply(render.render_stats(figures))
 
 
 def about(engine: Engine) -> Reply:
@@ -152,7 +177,8 @@ async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotSe
     asked = services.questions.get(key)
     if asked is None:
         return ButtonAnswer(texts.EXPIRED)
-    vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=services.pseudonym(chat.user_id))
+    vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=services.pseudonym(chat.user_id),
+                   answer=asked.answer)
     await asyncio.to_thread(services.state.add_vote, vote)  # on disk before acknowledged
     return ButtonAnswer(texts.THANKS_FOR_FEEDBACK)
 

@@ -1,5 +1,5 @@
 """What replies and handlers share besides the engine: settings, access, limits, the
-state database (votes), the rebuild slot, the journal and the questions behind buttons. In the
+state database (votes, question log), the rebuild slot, the journal and the questions behind buttons. In the
 Telegram bot it is kept in `application.bot_data["services"]` (see bot.handlers.context)."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from .conversations import Conversations
 from .examples import EXAMPLE_QUESTIONS
 from .journal import UpdateJournal
 from .privacy import pseudonym
+from .question_log import QuestionLog
 from .questions import QuestionStore
 from .ratelimit import SlidingWindowLimiter
 from .reindex import Reindexer
@@ -30,6 +31,7 @@ class BotServices:
     state: StateDB
     reindexer: Reindexer
     journal: UpdateJournal
+    question_log: QuestionLog
     conversations: Conversations = field(default_factory=lambda: Conversations(quiet_seconds=0))
     questions: QuestionStore = field(default_factory=QuestionStore)
     examples: tuple[str, ...] = EXAMPLE_QUESTIONS
@@ -47,6 +49,7 @@ class BotServices:
             state=state,
             reindexer=Reindexer(settings),
             journal=UpdateJournal(state),
+            question_log=QuestionLog(state, settings.question_log_days),
             conversations=Conversations(quiet_seconds=settings.conversation_minutes * 60,
                                         max_turns=settings.conversation_turns, max_chats=settings.conversation_chats),
         )
@@ -55,6 +58,7 @@ class BotServices:
         """Blocking: open STATE_DB (if `main` has not) and import the files of earlier versions."""
         self.state.open()
         self.state.import_old_files(bot_id, self.settings.update_journal_file, self.settings.feedback_file)
+        self.question_log.prune()
 
     def close_state(self) -> None:
         """Blocking: finish the journal's writes, close the database, release its lock."""

@@ -39,7 +39,10 @@ class BotSettings(IndexSettings):
     conversation_turns: int = Field(3, ge=1, le=10, description="Earlier questions a follow-up is read with.")
     conversation_chats: int = Field(10_000, ge=1, description="Conversations kept at most; the least active are forgotten.")
     state_db: Path = Field(
-        Path("var/bot.sqlite3"), description="SQLite database of the bot's state: update journal, votes."
+        Path("var/bot.sqlite3"), description="SQLite database of the bot's state: update journal, votes, question log."
+    )
+    question_log_days: int = Field(
+        30, ge=0, description="Days the question log keeps each question (0: no log)."
     )
     conflict_exit_after_seconds: float = Field(
         60.0, ge=0, description="Stop (exit 1) when another instance has polled this bot for this long."

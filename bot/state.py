@@ -10,7 +10,10 @@ journal, bot.replies for votes); the methods block, so callers run them off the 
              'pending': received, being handled; 'failed': its handling raised, kept to be
              handled again at the next start; 'done': handled, its body erased, the id kept
              for a while to drop redeliveries.
-    votes    one row per 👍/👎 (bot.feedback.Vote)
+    votes    one row per 👍/👎 (bot.feedback.Vote), with the answer sentence shown (version 2)
+    questions  the question log (bot.question_log.LoggedQuestion): each question answered or not,
+             what was shown, its confidence; the asker only as the votes' pseudonym. Pruned
+             after QUESTION_LOG_DAYS by bot.question_log.
     imports  the JSONL files of earlier versions imported, so each is imported once
 
 The schema version is SQLite's `user_version`; MIGRATIONS[n] takes a database from version
@@ -20,6 +23,7 @@ WAL journal mode; `synchronous=FULL` for the writes whose durability is promised
 received, before Telegram is told; a vote, before it is acknowledged); `NORMAL` for an update
 marked done, which a power cut may lose at the price of answering it again.
 One process at a time: `open()` takes bot.instance_lock's lock on STATE_DB + ".lock".
+`open_for_reading()` does not: `python -m bot report` and `export-eval` read while the bot runs.
 """
 
 from __future__ import annotations
@@ -70,8 +74,32 @@ MIGRATIONS: list[str] = [
         imported_at TEXT NOT NULL
     );
     """,
+    # 2: the question log; the answer sentence a vote was about (what export-eval needs)
+    """
+    CREATE TABLE questions (
+        id            INTEGER PRIMARY KEY,
+        time          TEXT    NOT NULL,  -- ISO 8601, UTC
+        question      TEXT    NOT NULL,
+        answered      INTEGER NOT NULL,  -- 0 or 1
+        confidence    REAL    NOT NULL,
+        article_id    TEXT    NOT NULL,  -- of the passage shown; '' when not answered
+        article_title TEXT    NOT NULL,
+        position      INTEGER NOT NULL,
+        passage       TEXT    NOT NULL,
+        answer        TEXT    NOT NULL,  -- the sentence shown in bold
+        language      TEXT    NOT NULL,  -- Telegram's language_code, '' if unknown
+        follow_up     INTEGER NOT NULL,  -- 1: read with the chat's earlier questions
+        asker         TEXT    NOT NULL   -- a pseudonym (bot.privacy), never a Telegram id
+    );
+    CREATE INDEX questions_by_time ON questions (time);
+    CREATE INDEX questions_by_asker ON questions (asker);
+    ALTER TABLE votes ADD COLUMN answer TEXT NOT NULL DEFAULT '';
+    CREATE INDEX votes_by_voter ON votes (voter);
+    """,
 ]
-VOTE_FIELDS = ("time", "vote", "question", "passage", "article_id", "article_title", "position", "voter")
+VOTE_FIELDS = ("time", "vote", "question", "passage", "article_id", "article_title", "position", "voter", "answer")
+QUESTION_FIELDS = ("time", "question", "answered", "confidence", "article_id", "article_title", "position",
+                   "passage", "answer", "language", "follow_up", "asker")
 
 
 class StateError(Exception):
@@ -126,6 +154,17 @@ class StateDB:
             except BaseException:
                 self._instance.release()
                 raise
+
+    def open_for_reading(self) -> None:
+        """Open without the single-instance lock, beside a running bot (WAL lets both in):
+        for the report and the export, which read, and only migrate a database still older
+        than this code. A missing database is an error, not an empty one created."""
+        with self._lock:
+            if self._db is not None:
+                return
+            if not self.path.is_file():
+                raise StateError(f"STATE_DB {self.path} does not exist: the bot has not run with it yet")
+            self._db = self._connect()
 
     def close(self) -> None:
         with self._lock:
@@ -223,10 +262,49 @@ class StateDB:
         """Durably: on disk when this returns."""
         self._write(_INSERT_VOTE, _vote_row(asdict(vote)))
 
-    def votes(self) -> list[Vote]:
+    def votes(self, since: str = "") -> list[Vote]:
+        """The votes cast at `since` (ISO 8601, UTC) or later, oldest first."""
         with self._lock:
-            rows = self._conn().execute(f"SELECT {', '.join(VOTE_FIELDS)} FROM votes ORDER BY id").fetchall()
+            rows = self._conn().execute(
+                f"SELECT {', '.join(VOTE_FIELDS)} FROM votes WHERE time >= ? ORDER BY id", (since,)
+            ).fetchall()
         return [Vote(**dict(zip(VOTE_FIELDS, row))) for row in rows]
+
+    # ---- the question log ------------------------------------------------------------------
+
+    def log_question(self, row: dict[str, Any], prune_before: str) -> None:
+        """Not durable: a power cut may lose the last questions logged, never a reply.
+        Questions older than `prune_before` (ISO 8601, UTC) are deleted in the same go."""
+        with self._lock:
+            db = self._conn()
+            self._set_durable(False)
+            with _transaction(db):
+                db.execute("DELETE FROM questions WHERE time < ?", (prune_before,))
+                db.execute(_INSERT_QUESTION, tuple(row[name] for name in QUESTION_FIELDS))
+
+    def prune_questions(self, before: str) -> int:
+        """Delete the questions logged before `before` (ISO 8601, UTC); how many."""
+        with self._lock:
+            self._set_durable(False)
+            return self._conn().execute("DELETE FROM questions WHERE time < ?", (before,)).rowcount
+
+    def questions(self, since: str = "") -> list[dict[str, Any]]:
+        """The questions logged at `since` or later, oldest first, as QUESTION_FIELDS dicts."""
+        with self._lock:
+            rows = self._conn().execute(
+                f"SELECT {', '.join(QUESTION_FIELDS)} FROM questions WHERE time >= ? ORDER BY id", (since,)
+            ).fetchall()
+        return [dict(zip(QUESTION_FIELDS, row)) for row in rows]
+
+    def forget(self, pseudonym: str) -> tuple[int, int]:
+        """Durably delete what is kept under a pseudonym: (questions, votes) deleted."""
+        with self._lock:
+            db = self._conn()
+            self._set_durable(True)
+            with _transaction(db):
+                questions = db.execute("DELETE FROM questions WHERE asker = ?", (pseudonym,)).rowcount
+                votes = db.execute("DELETE FROM votes WHERE voter = ?", (pseudonym,)).rowcount
+        return questions, votes
 
     # ---- the JSONL files of earlier versions -----------------------------------------------
 
@@ -281,6 +359,9 @@ class StateDB:
             self._durable = durable
 
 
+_INSERT_QUESTION = (
+    f"INSERT INTO questions ({', '.join(QUESTION_FIELDS)}) VALUES ({', '.join('?' * len(QUESTION_FIELDS))})"
+)
 _INSERT_VOTE = f"INSERT INTO votes ({', '.join(VOTE_FIELDS)}) VALUES ({', '.join('?' * len(VOTE_FIELDS))})"
 
 

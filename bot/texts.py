@@ -55,6 +55,18 @@ HELP_LINES = (
     "/help – this message",
 )
 HELP_REINDEX_LINE = "/reindex – rebuild the index from the corpus (admins)"
+HELP_STATS_LINE = "/stats – questions asked, answered and voted on (admins)"
+HELP_FORGET_LINE = "/forget_me – delete what I keep about you"
+# One line: what is kept, how long, under what name. Forgetting finds what was kept under the
+# current pseudonym key (FEEDBACK_SALT), hence "under the current key".
+HELP_KEPT = (
+    "\nI keep your questions for {days} days and your 👍/👎 votes, under a pseudonym (never your "
+    "Telegram id); /forget_me deletes them (what was kept under the current key)."
+)
+HELP_KEPT_NO_LOG = (
+    "\nI keep your 👍/👎 votes under a pseudonym (never your Telegram id), not your questions; "
+    "/forget_me deletes them (what was kept under the current key)."
+)
 HELP_INLINE = "\nIn any chat you can also type <code>@{bot_username} your question</code>."
 ABOUT_HEADER = "<b>Articles indexed: {count}</b>"
 ABOUT_ARTICLE = "• <i>{title}</i>{origin} ({passages} passages)"
@@ -70,6 +82,7 @@ COMMANDS = (
     ("ask", "Ask a question (also works in groups)"),
     ("about", "The indexed articles and the index"),
     ("help", "The commands"),
+    ("forget_me", "Delete what the bot keeps about you"),
 )
 
 # ---- inline mode -----------------------------------------------------------------------------
@@ -88,6 +101,18 @@ REINDEX_PROGRESS = "Rebuilding the index… {seconds:.0f} s"
 REINDEX_FAILED = "Reindex failed, still serving the previous index: {reason}"
 REINDEX_DONE = "Built: {passages} passages in {seconds:.1f} s. Now serving {articles} article(s)."
 
+# ---- /forget_me and /stats ---------------------------------------------------------------------
+
+FORGOTTEN = "Done: I deleted {questions} question(s) and {votes} vote(s) kept about you, and forgot our conversation."
+STATS_ADMINS_ONLY = "Sorry, only the bot's admins can see the statistics."
+STATS = (
+    "<b>The last {days} day(s)</b>\n"
+    "Questions: {questions}\n"
+    "Answered: {answered} ({share:.0%})\n"
+    "👍 {up} · 👎 {down}\n"
+    "The details: <code>python -m bot report</code>"
+)
+
 # ---- the terminal chat (no token) ------------------------------------------------------------
 
 NO_TOKEN_HELP = (
@@ -103,3 +128,7 @@ def too_long(limit: int) -> str:
 
 def rate_limited(seconds: float) -> str:
     return RATE_LIMITED.format(seconds=max(1, round(seconds)))
+
+
+def forgotten(questions: int, votes: int) -> str:
+    return FORGOTTEN.format(questions=questions, votes=votes)

@@ -44,7 +44,7 @@ def test_a_new_database_gets_the_latest_schema_in_wal_mode(path):
 
 def test_a_later_migration_is_applied_once_to_an_existing_database(path, monkeypatch):
     opened(path).close()
-    monkeypatch.setattr(state_module, "MIGRATIONS", [*MIGRATIONS, "CREATE TABLE questions (id INTEGER PRIMARY KEY);"])
+    monkeypatch.setattr(state_module, "MIGRATIONS", [*MIGRATIONS, "CREATE TABLE later_feature (id INTEGER PRIMARY KEY);"])
     for _ in range(2):
         state = opened(path)
         assert state.schema_version() == len(MIGRATIONS) + 1
@@ -124,3 +124,21 @@ def _passage():
     from tests.fakes import make_passage
 
     return make_passage(("A.", "B."), title="T", position=3)
+
+
+def test_a_version_1_database_keeps_its_votes_through_the_question_log_migration(path, monkeypatch):
+    monkeypatch.setattr(state_module, "MIGRATIONS", MIGRATIONS[:1])
+    opened(path).close()
+    monkeypatch.undo()
+    db = sqlite3.connect(path)  # a vote as version 1 wrote it
+    db.execute("INSERT INTO votes (time, vote, question, passage, article_id, article_title, position, voter)"
+               " VALUES ('2026-01-01T00:00:00+00:00', 'up', 'q', 'p', 'a', 'A', 1, 'someone')")  # fmt: skip
+    db.commit()
+    db.close()
+    state = opened(path)
+    try:
+        assert state.schema_version() == 2 and state.questions() == []
+        [vote] = state.votes()
+        assert (vote.question, vote.voter, vote.answer) == ("q", "someone", "")  # no sentence recorded then
+    finally:
+        state.close()

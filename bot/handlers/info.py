@@ -1,4 +1,4 @@
-"""What the bot is: /start, /help, /about, and commands it does not have."""
+"""What the bot is: /start, /help, /about, /forget_me, /stats, and commands it does not have."""
 
 from __future__ import annotations
 
@@ -23,6 +23,16 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/about: the indexed articles, passage count, model and build time."""
     await send(update, replies.about(engine_of(context)))
+
+
+async def forget_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget_me: delete the questions, votes and conversation kept about the user."""
+    await send(update, await replies.forget_me(chat_of(update), services_of(context)))
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats (admins): the report's headline figures."""
+    await send(update, await replies.stats(chat_of(update), services_of(context)))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
