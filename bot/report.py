@@ -72,7 +72,8 @@ class Report:
 
 
 def since(days: int, now: float | None = None) -> str:
-    return iso((time.time() if now is None else now) - timedelta(days=days).total_seconds())
+    # Not before 1970: `--days 100000` means everything, not an error.
+    return iso(max(0.0, (time.time() if now is None else now) - timedelta(days=min(days, 100_000)).total_seconds()))
 
 
 def headline(state: StateDB, days: int, now: float | None = None) -> Headline:

@@ -233,3 +233,25 @@ def test_the_report_opens_the_database_beside_a_running_bot(tmp_path):
 
     with pytest.raises(StateError, match="does not exist"):
         StateDB(tmp_path / "missing.sqlite3").open_for_reading()
+
+
+def test_the_commands_read_the_database_without_the_model(tmp_path, monkeypatch, capsys):
+    from bot.__main__ import main
+    from bot.feedback import Vote
+
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("STATE_DB", str(tmp_path / "bot.sqlite3"))
+    assert main(["report"]) == 1 and "does not exist" in capsys.readouterr().err
+    state = StateDB(tmp_path / "bot.sqlite3")
+    state.open()  # held, as by the running bot
+    try:
+        QuestionLog(state, days=30).write(ANSWERED, asker="pseudo", language="en")
+        state.add_vote(Vote.on(QUESTION, SHOWN, helpful=True, voter="pseudo", answer="It has 5 million downloads."))
+        assert main(["report", "--json", "--days", "100000000", "--html", str(tmp_path / "r.html")]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert (data["questions"], data["answered"], data["votes_up"], data["unanswered"]) == (1, 1, 1, [])
+        assert "<svg" in (tmp_path / "r.html").read_text(encoding="utf-8")
+        assert main(["export-eval", str(tmp_path / "eval.jsonl")]) == 0 and "1 answerable" in capsys.readouterr().out
+        assert [q.question for q in load_questions(tmp_path / "eval.jsonl")] == [QUESTION]
+    finally:
+        state.close()
