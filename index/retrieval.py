@@ -175,19 +175,19 @@ class Retriever:
                 coverage = sum(w for t, w in query_weights.items() if t in sentence.own_stems)
                 around = sum(w for t, w in query_weights.items() if t in sentence.context_stems)
                 typed = float(bool(question_type and sentence.evidence.carries(question_type, question_words)))
-                values = {"dense": max(own, in_context, passage_similarity), "own_dense": own, "context_dense": in_context,
-                          "passage_dense": passage_similarity, "coverage": coverage, "context_coverage": around,
-                          "typed": typed, "bm25": relative_bm25, "history_dense": 0.0, "history_coverage": 0.0,
-                          "previous_answer": 0.0}
+                history = (0.0, 0.0, 0.0)
                 if follow_up:
-                    values["history_dense"] = float(max(
-                        history_dense.get(u, _UNREACHED)
-                        for u in (sentence.own_unit, sentence.context_unit, self._passage_unit[p])
-                    ))
                     around_too = sentence.own_stems | sentence.context_stems
-                    values["history_coverage"] = sum(w for t, w in history_weights.items() if t in around_too)
-                    values["previous_answer"] = float(p == follow_up.previous_passage)
-                rows.append((p, sentence.number, [values[name] for name in SENTENCE_FEATURES]))
+                    history = (
+                        float(max(history_dense.get(u, _UNREACHED)
+                                  for u in (sentence.own_unit, sentence.context_unit, self._passage_unit[p]))),
+                        sum(w for t, w in history_weights.items() if t in around_too),
+                        float(p == follow_up.previous_passage),
+                    )
+                # In SENTENCE_FEATURES order (a test checks the two agree).
+                values = (max(own, in_context, passage_similarity), own, in_context, passage_similarity, coverage,
+                          around, typed, relative_bm25, *history)
+                rows.append((p, sentence.number, values))
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
         known = sum(1 for w in terms.words if self.lexical.knows(w))
         names = _names(question)
@@ -248,18 +248,20 @@ def rank(signals: Signals, passages: list[Passage], scoring: Scoring, k: int) ->
     score = signals.features @ scoring.weights("ranking")
     answer_score = signals.features @ scoring.weights("answer")
     dense, coverage = signals.column("dense"), signals.column("coverage")
-    scored = []  # (hit, the row of its best sentence, the row of its answer sentence)
-    # Rows come grouped by passage; each group is one candidate passage.
-    bounds = np.flatnonzero(np.diff(signals.passages)) + 1
-    for group in np.split(np.arange(len(score)), bounds) if len(score) else []:
-        best = group[np.argmax(score[group])]  # argmax: the first of equals, as sentences come in order
-        answer = group[np.argmax(answer_score[group])]
-        passage = passages[int(signals.passages[best])]
-        hit = Hit(passage, float(score[best]), float(dense[best]), float(coverage[best]), int(signals.sentences[answer]))
-        scored.append((hit, int(best), int(answer)))
-    scored.sort(key=lambda row: -row[0].score)  # stable: equal scores keep passage order
-    hits = [hit for hit, _, _ in scored]
-    return Retrieval(signals.terms, hits[:k], _features(signals, hits, *scored[0][1:]) if hits else {})
+    if not len(score):
+        return Retrieval(signals.terms, [], {})
+    # Rows come grouped by passage. Each passage's best row: sorted by passage, then by score
+    # (stable, so among equals the earlier sentence), the first row of each passage.
+    best_rows = _first_per_group(signals.passages, score)
+    answer_rows = _first_per_group(signals.passages, answer_score)
+    order = np.argsort(-score[best_rows], kind="stable")  # equal scores keep passage order
+    hits = [
+        Hit(passages[int(signals.passages[b])], float(score[b]), float(dense[b]), float(coverage[b]),
+            int(signals.sentences[a]))
+        for b, a in zip(best_rows[order].tolist(), answer_rows[order].tolist())
+    ]
+    top = order[0]
+    return Retrieval(signals.terms, hits[:k], _features(signals, hits, int(best_rows[top]), int(answer_rows[top])))
 
 
 def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict[str, float]:
@@ -282,6 +284,15 @@ def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict
         "unmatched_words": signals.unmatched,
         "type_missing": float(signals.asks_type and answer_row["typed"] == 0),
     }
+
+
+def _first_per_group(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For rows grouped by `groups` (ascending), each group's row of highest value; ties to
+    the earlier row."""
+    order = np.lexsort((-values, groups))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = groups[order][1:] != groups[order][:-1]
+    return order[first]
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
