@@ -27,11 +27,9 @@ from .question_log import iso
 from .state import StateDB
 
 DEFAULT_DAYS = 30
-# all-MiniLM-L6-v2, measured on 7 pairs of rewordings ("How many downloads does Clubhouse
-# have?" / "How many times was Clubhouse downloaded?": 0.89) and 7 pairs of different questions
-# on one subject ("When was Clubhouse launched?" / "Where is Clubhouse based?": 0.82): rewordings
-# 0.84-0.95, different questions 0.52-0.82. Between the two, erring towards keeping questions
-# apart: a missed merge shows a line twice, a wrong one hides a question (docs/design.md).
+# Chosen by hand on a few pairs of rewordings and of different questions on one subject, with
+# all-MiniLM-L6-v2, erring towards keeping questions apart: a missed merge shows a line twice,
+# a wrong one hides a question. Few pairs: revisit with real logs (docs/design.md).
 SAME_MEANING = 0.83
 TOP = 10  # rows of each list in the report
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 
 from .conversation import is_follow_up
-
 from .embedding import Embedder, serving_embedder
 from .errors import IndexMismatch
 from .passages import Passage, make_units

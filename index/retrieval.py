@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from .answer_types import AnswerEvidence, AnswerType, answer_evidence, expected_answer_type
+from .answer_types import AnswerEvidence, answer_evidence, expected_answer_type
 from .embedding import Embedder
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
 from .passages import Passage, Unit, UnitKind
@@ -95,7 +95,7 @@ class Signals:
 class Retrieval:
     terms: QueryTerms
     hits: list[Hit]
-    features: dict[str, float]  # what abstention looks at (scoring.FEATURES)
+    features: dict[str, float]  # what abstention looks at (scoring.ABSTENTION_FEATURES)
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,6 @@ class Retriever:
         self._document_frequency = document_frequency
         # The names the articles use (Musk, Clubhouse...): a question holding one has a subject of its own.
         self.name_words = frozenset(w for sentence in self._sentences for name in sentence.evidence.names for w in name)
-
-    def search(self, question: str, k: int, scoring: Scoring) -> Retrieval:
-        return rank(self.signals(question), self.passages, scoring, k)
 
     def signals(self, question: str, follow_up: FollowUp | None = None) -> Signals:
         """Every candidate sentence's evidence for this question (the costly part: embedding,

@@ -3,11 +3,19 @@ without a model."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from index import Answer, Hit, Manifest, Passage
 from index.store import ArticleInfo
+
+if TYPE_CHECKING:
+    from bot.services import BotServices
+    from index import Engine
+    from index.scoring import Scoring
 
 
 def make_passage(
@@ -56,3 +64,35 @@ class FakeEngine:
         answer = self.answers.get(question) or make_answer(question, answered=False)
         # Like the engine, a question asked after others is marked as read with the last of them.
         return replace(answer, follow_up_of=history[-1]) if history else answer
+
+
+@contextlib.contextmanager
+def open_services(tmp_path: Path, **settings: Any) -> Iterator[BotServices]:
+    """The bot's services with every file in `tmp_path` and the state database open."""
+    from bot.services import BotServices
+    from bot.settings import BotSettings
+
+    values = {
+        "feedback_file": tmp_path / "feedback.jsonl", "update_journal_file": tmp_path / "journal.jsonl",
+        "state_db": tmp_path / "bot.sqlite3", "feedback_salt": "test-salt-0123456789", **settings,
+    }  # fmt: skip
+    services = BotServices.create(BotSettings(_env_file=None, **values))
+    services.state.open()
+    try:
+        yield services
+    finally:
+        services.close_state()
+
+
+def hashing_engine(root: Path, article: str, scoring: Scoring) -> Engine:
+    """An engine over one article, embedded by the hashing fake: no model loaded."""
+    from index import Engine, IndexSettings, build_index
+    from tests.fake_embedder import HashingEmbedder
+
+    (root / "corpus").mkdir()
+    (root / "corpus" / "article.txt").write_text(article, encoding="utf-8")
+    embedder = HashingEmbedder()
+    build_index(root / "corpus", root / "index", embedder)
+    settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
+                             embedding_model=embedder.name, embedding_backend="torch")
+    return Engine.load(settings, embedder, scoring=scoring)

@@ -9,8 +9,7 @@ from bot import replies
 from bot.conversations import Conversations
 from bot.reply import ChatContext
 from bot.services import BotServices
-from bot.settings import BotSettings
-from tests.fakes import FakeEngine, make_answer, make_hit, make_passage
+from tests.fakes import FakeEngine, make_answer, make_hit, make_passage, open_services
 
 
 class Clock:
@@ -72,14 +71,8 @@ GROUP = -100123
 
 @pytest.fixture
 def services(tmp_path) -> BotServices:
-    settings = BotSettings(
-        _env_file=None, feedback_file=tmp_path / "feedback.jsonl", update_journal_file=tmp_path / "journal.jsonl",
-        state_db=tmp_path / "bot.sqlite3", feedback_salt="test-salt-0123456789", conversation_minutes=15,
-    )  # fmt: skip
-    services = BotServices.create(settings)
-    services.state.open()
-    yield services
-    services.close_state()
+    with open_services(tmp_path, conversation_minutes=15) as services:
+        yield services
 
 
 @pytest.fixture

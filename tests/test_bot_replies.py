@@ -11,9 +11,8 @@ from bot import replies, texts
 from bot.examples import EXAMPLE_QUESTIONS
 from bot.reply import LOCAL_USER, ChatContext
 from bot.services import BotServices
-from bot.settings import BotSettings
 from tests.fake_telegram.text_format import format_message_text
-from tests.fakes import FakeEngine, make_answer, make_hit, make_passage
+from tests.fakes import FakeEngine, make_answer, make_hit, make_passage, open_services
 
 ALICE, BOB, ADMIN = ChatContext(1001, "en"), ChatContext(1002, "ru"), ChatContext(7)
 QUESTION = "How many downloads does Clubhouse have?"
@@ -24,15 +23,8 @@ ANSWERED = make_answer(QUESTION, [make_hit(SHOWN, answer_sentence=1), make_hit(O
 
 @pytest.fixture
 def services(tmp_path) -> BotServices:
-    settings = BotSettings(
-        _env_file=None, max_question_chars=50, rate_limit_per_minute=2, admin_user_ids=[ADMIN.user_id],
-        feedback_file=tmp_path / "feedback.jsonl", update_journal_file=tmp_path / "journal.jsonl",
-        state_db=tmp_path / "bot.sqlite3", feedback_salt="test-salt-0123456789",
-    )  # fmt: skip
-    services = BotServices.create(settings)
-    services.state.open()
-    yield services
-    services.close_state()
+    with open_services(tmp_path, max_question_chars=50, rate_limit_per_minute=2, admin_user_ids=[ADMIN.user_id]) as services:
+        yield services
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 import index.engine as engine_module
-from index import Engine, IndexSettings, build_index
+from index import Engine
 from index.conversation import is_follow_up
 from index.scoring import Abstention, Scoring
-from tests.fake_embedder import HashingEmbedder
+from tests.fakes import hashing_engine
 
 ARTICLE = """title: Harbour news
 
@@ -26,20 +26,13 @@ NAMES = frozenset({"alma", "ruiz", "tomas", "berg", "harbour"})
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Engine:
-    root = tmp_path_factory.mktemp("conversation")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
-    embedder = HashingEmbedder()
-    build_index(root / "corpus", root / "index", embedder)
-    settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
-                             embedding_model=embedder.name, embedding_backend="torch")
     scoring = Scoring(
         ranking={"dense": 1.0, "coverage": 1.0, "context_coverage": 0.3, "history_dense": 0.5,
                  "history_coverage": 1.0, "previous_answer": 0.2},
         answer={"own_dense": 1.0, "coverage": 1.0},
         abstention=Abstention({"dense": 10.0}, -3.0, 0.5),
     )
-    return Engine.load(settings, embedder, scoring=scoring)
+    return hashing_engine(tmp_path_factory.mktemp("conversation"), ARTICLE, scoring)
 
 
 @pytest.mark.parametrize(("question", "follows"), [

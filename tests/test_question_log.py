@@ -19,7 +19,7 @@ from bot.state import StateDB
 from index import EngineError
 from index.evaluation import load_questions
 from tests.fake_embedder import HashingEmbedder
-from tests.fakes import FakeEngine, make_answer, make_hit, make_passage
+from tests.fakes import FakeEngine, make_answer, make_hit, make_passage, open_services
 
 ALICE, BOB, ADMIN = ChatContext(1001, "en", 1001), ChatContext(1002, "ru", 1002), ChatContext(7, None, 7)
 QUESTION = "How many downloads does Clubhouse have?"
@@ -30,15 +30,8 @@ DAY = 86_400.0
 
 @pytest.fixture
 def services(tmp_path):
-    settings = BotSettings(
-        _env_file=None, admin_user_ids=[ADMIN.user_id], feedback_file=tmp_path / "feedback.jsonl",
-        update_journal_file=tmp_path / "journal.jsonl", state_db=tmp_path / "bot.sqlite3",
-        feedback_salt="test-salt-0123456789", conversation_minutes=15,
-    )  # fmt: skip
-    services = BotServices.create(settings)
-    services.state.open()
-    yield services
-    services.close_state()
+    with open_services(tmp_path, admin_user_ids=[ADMIN.user_id], conversation_minutes=15) as services:
+        yield services
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from index import Engine, IndexSettings, build_index
+from index import Engine, IndexSettings
 from index.errors import EngineError
 from index.evaluation import Question
 from index.fitting import (
@@ -21,7 +21,7 @@ from index.fitting import (
 )
 from index.retrieval import rank
 from index.scoring import ABSTENTION_FEATURES, SENTENCE_FEATURES, Abstention, Scoring, load_scoring, save_scoring
-from tests.fake_embedder import HashingEmbedder
+from tests.fakes import hashing_engine
 
 ARTICLE = """title: Harbour news
 
@@ -41,14 +41,7 @@ The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory) -> Engine:
-    root = tmp_path_factory.mktemp("scoring")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "harbour.txt").write_text(ARTICLE, encoding="utf-8")
-    embedder = HashingEmbedder()
-    build_index(root / "corpus", root / "index", embedder)
-    settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
-                             embedding_model=embedder.name, embedding_backend="torch")
-    return Engine.load(settings, embedder, scoring=_hand_scoring())
+    return hashing_engine(tmp_path_factory.mktemp("scoring"), ARTICLE, _hand_scoring())
 
 
 def _hand_scoring(**abstention) -> Scoring:
