@@ -60,9 +60,9 @@ def instrument() -> None:
 
     ask = replies.ask
 
-    async def timed_ask(engine, question, top_k=None):
+    async def timed_ask(engine, question, top_k=None, history=()):
         mark("engine: started")
-        answer = await ask(engine, question, top_k)
+        answer = await ask(engine, question, top_k, history)
         mark("engine: answered")
         return answer
 
