@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from index import Passage
 
+from .feedback import Vote
 from .state import StateDB
 
 KEY_BYTES = 5  # 10 hex digits: "vote:<key>:down" stays far under the 64 bytes of callback data
@@ -58,7 +59,7 @@ class QuestionStore:
             "history": json.dumps(list(asked.history), ensure_ascii=False),
             "passage": json.dumps(asdict(asked.shown), ensure_ascii=False),
             "answer": asked.answer,
-            "more_shown": 0,
+            "more_press": None,
         }
         while True:  # a random key; on the rare collision, another
             key = secrets.token_hex(KEY_BYTES)
@@ -73,17 +74,22 @@ class QuestionStore:
         passage = json.loads(row["passage"])
         shown = Passage(**{**passage, "sentences": tuple(passage["sentences"])})
         asked = AskedQuestion(row["question"], shown, tuple(json.loads(row["history"])), row["answer"])
-        return KeptAnswer(asked, bool(row["more_shown"]))
+        return KeptAnswer(asked, row["more_press"] is not None)
 
     # ---- what the presses leave on an answer -------------------------------------------------
 
-    def claim_more(self, key: str) -> bool:
-        """Blocking: True for the one press of "More passages" that may serve it."""
-        return self.state.claim_more(key)
+    def claim_more(self, key: str, press_id: str) -> bool:
+        """Blocking: True for the one press of "More passages" that may serve it (and for that
+        press handled again after a restart)."""
+        return self.state.claim_more(key, press_id)
 
-    def release_more(self, key: str) -> None:
+    def release_more(self, key: str, press_id: str) -> None:
         """Blocking: serving "More passages" failed; it may be pressed again."""
-        self.state.release_more(key)
+        self.state.release_more(key, press_id)
+
+    def toggle_vote(self, vote: Vote, press_id: str) -> str | None:
+        """Blocking, durable: the voter's vote after press `press_id` (bot.state.toggle_vote)."""
+        return self.state.toggle_vote(vote, press_id, self._clock())
 
     def claim_prompt(self, key: str, voter: str) -> bool:
         """Blocking: True the one time a voter is asked what was wrong with this answer."""

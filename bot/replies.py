@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 
 from index import Answer, Engine
@@ -174,14 +175,18 @@ def press_example(
     return ButtonAnswer(follow_up=ask_it)
 
 
-async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotServices) -> ButtonAnswer:
+async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotServices,
+                     press_id: str | None = None) -> ButtonAnswer:
     """"More passages": the next best passages for the question of the answer pressed, once;
-    then the button goes from that answer. Callers hold `services.answer_locks(key)`."""
+    then the button goes from that answer. `press_id` (Telegram's callback query id) lets the
+    same press, handled again after a restart, serve what it had claimed. Callers hold
+    `services.answer_locks(key)`."""
+    press_id = press_id or _new_press_id()
     kept = await asyncio.to_thread(services.questions.get, key)
     if kept is None:
         return ButtonAnswer(_not_kept(services))
     keyboard = await _buttons_of(key, services, more=False)
-    if not await asyncio.to_thread(services.questions.claim_more, key):
+    if not await asyncio.to_thread(services.questions.claim_more, key, press_id):
         # Pressed again before the button went (or its removal was lost): posted once only.
         return ButtonAnswer(texts.MORE_ALREADY_SHOWN, keyboard=keyboard)
     asked = kept.asked
@@ -190,7 +195,7 @@ async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotS
         try:
             answer = await ask(engine, asked.question, MORE_PASSAGES + 1, asked.history)
         except BaseException:
-            await asyncio.to_thread(services.questions.release_more, key)  # the button may be pressed again
+            await asyncio.to_thread(services.questions.release_more, key, press_id)  # may be pressed again
             raise
         others = [hit for hit in answer.hits if hit.passage != asked.shown][:MORE_PASSAGES]
         return Reply(render.render_more(asked.question, others))
@@ -198,17 +203,20 @@ async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotS
     return ButtonAnswer(follow_up=more, keyboard=keyboard)
 
 
-async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotServices) -> ButtonAnswer:
+async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotServices,
+                     press_id: str | None = None) -> ButtonAnswer:
     """👍/👎: the voter's vote on the answer becomes this one, or is taken back if it already
     was; on disk before the voter is told. The keyboard then shows the counts. After a 👎 in a
     private chat, once per answer, the voter is asked what was wrong (`note_comment` keeps
-    the reply). Callers hold `services.answer_locks(key)`."""
+    the reply). The same press (`press_id`, Telegram's callback query id) handled again after
+    a restart changes nothing. Callers hold `services.answer_locks(key)`."""
+    press_id = press_id or _new_press_id()
     kept = await asyncio.to_thread(services.questions.get, key)
     if kept is None:
         return ButtonAnswer(_not_kept(services))
     asked, voter = kept.asked, services.pseudonym(chat.user_id)
     vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=voter, answer=asked.answer, answer_key=key)
-    now = await asyncio.to_thread(services.state.toggle_vote, vote)  # on disk before acknowledged
+    now = await asyncio.to_thread(services.questions.toggle_vote, vote, press_id)  # on disk before acknowledged
     keyboard = await _buttons_of(key, services, more=not kept.more_shown)
     if now is None:
         return ButtonAnswer(texts.VOTE_WITHDRAWN, keyboard=keyboard)
@@ -248,6 +256,11 @@ async def _buttons_of(key: str, services: BotServices, *, more: bool) -> Buttons
     """An answer's buttons as they stand: its voters' current votes counted."""
     up, down = await asyncio.to_thread(services.state.tally, key)
     return answer_buttons(key, more=more, up=up, down=down)
+
+
+def _new_press_id() -> str:
+    """For a press without Telegram's id (tests, the reply layer used alone): one nobody repeats."""
+    return "local:" + secrets.token_hex(8)
 
 
 def _not_kept(services: BotServices) -> str:

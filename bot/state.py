@@ -19,6 +19,8 @@ journal, bot.replies for votes); the methods block, so callers run them off the 
              "More passages" was served. Pruned after ANSWER_BUTTONS_DAYS.
     vote_prompts  the "what was wrong?" messages sent after a 👎, so a reply to one is kept
              with the vote (and not answered as a question); pruned with the answers.
+    vote_presses  what each 👍/👎 press did, by Telegram's callback query id: a press handled
+             again after a restart (bot.journal) does not flip the vote back; pruned with the answers.
     questions  the question log (bot.question_log.LoggedQuestion): each question answered or not,
              what was shown, its confidence; the asker only as the votes' pseudonym. Pruned
              after QUESTION_LOG_DAYS by bot.question_log.
@@ -116,7 +118,7 @@ MIGRATIONS: list[str] = [
         history     TEXT    NOT NULL,   -- JSON list: the earlier questions it was read with
         passage     TEXT    NOT NULL,   -- JSON object: the passage shown (index.Passage)
         answer      TEXT    NOT NULL,   -- the sentence shown in bold
-        more_shown  INTEGER NOT NULL DEFAULT 0  -- 1: "More passages" was served
+        more_press  TEXT                -- the press that serves "More passages"; NULL: not served
     ) WITHOUT ROWID;
     CREATE INDEX answers_by_time ON answers (created_at);
     CREATE INDEX answers_by_asker ON answers (asker);
@@ -129,6 +131,12 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX vote_prompts_by_message ON vote_prompts (voter, message_id);
     CREATE INDEX vote_prompts_by_time ON vote_prompts (created_at);
+    CREATE TABLE vote_presses (
+        press_id    TEXT PRIMARY KEY,   -- Telegram's callback query id
+        vote        TEXT    NOT NULL,   -- what the press left: 'up', 'down', '' (taken back)
+        created_at  REAL    NOT NULL    -- Unix time; pruned with the answers
+    ) WITHOUT ROWID;
+    CREATE INDEX vote_presses_by_time ON vote_presses (created_at);
     DELETE FROM votes WHERE id NOT IN (SELECT MAX(id) FROM votes GROUP BY voter, question, article_id, position);
     ALTER TABLE votes ADD COLUMN answer_key TEXT NOT NULL DEFAULT '';
     ALTER TABLE votes ADD COLUMN comment TEXT NOT NULL DEFAULT '';
@@ -138,7 +146,7 @@ MIGRATIONS: list[str] = [
 ]
 VOTE_FIELDS = ("time", "vote", "question", "passage", "article_id", "article_title", "position", "voter", "answer",
                "answer_key", "comment")
-ANSWER_FIELDS = ("key", "created_at", "asker", "question", "history", "passage", "answer", "more_shown")
+ANSWER_FIELDS = ("key", "created_at", "asker", "question", "history", "passage", "answer", "more_press")
 QUESTION_FIELDS = ("time", "question", "answered", "confidence", "article_id", "article_title", "position",
                    "passage", "answer", "language", "follow_up", "asker")
 
@@ -303,21 +311,28 @@ class StateDB:
         """Durably: on disk when this returns. Replaces the voter's vote on the same answer."""
         self._write(_UPSERT_VOTE, _vote_row(asdict(vote)))
 
-    def toggle_vote(self, vote: Vote) -> str | None:
-        """A press of 👍 or 👎: the voter's vote on `vote.answer_key` becomes `vote.vote`, or
-        is withdrawn if it already was that (a changed vote loses its comment). Durably: on
+    def toggle_vote(self, vote: Vote, press_id: str, now: float) -> str | None:
+        """Press `press_id` of 👍 or 👎: the voter's vote on `vote.answer_key` becomes
+        `vote.vote`, or is withdrawn if it already was that (a changed vote loses its comment).
+        The same press handled again (a replay after a restart) changes nothing. Durably: on
         disk when this returns. Returns the voter's vote now ("up", "down" or None)."""
         with self._lock:
             db = self._conn()
             self._set_durable(True)
             with _transaction(db):
+                done = db.execute("SELECT vote FROM vote_presses WHERE press_id = ?", (press_id,)).fetchone()
+                if done is not None:
+                    return done[0] or None
                 row = db.execute("SELECT vote FROM votes WHERE answer_key = ? AND voter = ?",
                                  (vote.answer_key, vote.voter)).fetchone()  # fmt: skip
                 if row is not None and row[0] == vote.vote:
                     db.execute("DELETE FROM votes WHERE answer_key = ? AND voter = ?", (vote.answer_key, vote.voter))
-                    return None
-                db.execute(_UPSERT_VOTE, _vote_row(asdict(vote)))
-        return vote.vote
+                    result = None
+                else:
+                    db.execute(_UPSERT_VOTE, _vote_row(asdict(vote)))
+                    result = vote.vote
+                db.execute("INSERT INTO vote_presses VALUES (?, ?, ?)", (press_id, result or "", now))
+        return result
 
     def comment_vote(self, answer_key: str, voter: str, comment: str) -> bool:
         """Keep what was wrong with the voter's 👎 on an answer; False when there is no such
@@ -406,17 +421,20 @@ class StateDB:
             ).fetchone()
         return dict(zip(ANSWER_FIELDS, row)) if row else None
 
-    def claim_more(self, key: str) -> bool:
-        """Mark "More passages" of an answer served: True for the one press that may serve it."""
+    def claim_more(self, key: str, press_id: str) -> bool:
+        """Mark "More passages" of an answer served by press `press_id`: True for the one
+        press that may serve it (and for that press handled again after a restart)."""
         with self._lock:
             self._set_durable(False)
             return self._conn().execute(
-                "UPDATE answers SET more_shown = 1 WHERE key = ? AND more_shown = 0", (key,)
+                "UPDATE answers SET more_press = ? WHERE key = ? AND (more_press IS NULL OR more_press = ?)",
+                (press_id, key, press_id),
             ).rowcount == 1
 
-    def release_more(self, key: str) -> None:
+    def release_more(self, key: str, press_id: str) -> None:
         """Serving "More passages" failed: the button may be pressed again."""
-        self._write("UPDATE answers SET more_shown = 0 WHERE key = ?", (key,), durable=False)
+        self._write("UPDATE answers SET more_press = NULL WHERE key = ? AND more_press = ?", (key, press_id),
+                    durable=False)  # fmt: skip
 
     def prune_answers(self, before: float) -> int:
         """Delete the answers (and prompts) created before `before` (Unix time); how many answers."""
@@ -489,6 +507,7 @@ class StateDB:
     def _prune_answers(self, before: float) -> int:
         db = self._conn()
         db.execute("DELETE FROM vote_prompts WHERE created_at < ?", (before,))
+        db.execute("DELETE FROM vote_presses WHERE created_at < ?", (before,))
         return db.execute("DELETE FROM answers WHERE created_at < ?", (before,)).rowcount
 
     def _conn(self) -> sqlite3.Connection:

@@ -181,6 +181,19 @@ async def test_after_a_thumbs_down_the_reply_to_what_was_wrong_is_kept_and_not_a
     assert again.notice == texts.VOTE_COUNTED_DOWN and again.follow_up is None  # asked once per answer
 
 
+async def test_a_press_handled_again_after_a_restart_neither_undoes_nor_loses_what_it_did(engine, services):
+    answer = await replies.answer_question(QUESTION, ALICE, engine, services)
+    key = data_of(answer)[0].removeprefix("more:")
+    await replies.press_vote(key, True, ALICE, services, "query-1")
+    replayed = await replies.press_vote(key, True, ALICE, services, "query-1")  # the journal replays it
+    assert replayed.notice == texts.VOTE_COUNTED_UP and labels(replayed) == ["More passages", "👍 1", "👎"]
+    claimed = await replies.press_more(key, ALICE, engine, services, "query-2")  # killed before it posted
+    again = await replies.press_more(key, ALICE, engine, services, "query-2")
+    assert claimed.follow_up is not None and again.follow_up is not None  # the replay serves it
+    other = await replies.press_more(key, ALICE, engine, services, "query-3")
+    assert other.notice == texts.MORE_ALREADY_SHOWN and other.follow_up is None
+
+
 async def test_the_buttons_work_on_services_started_again_on_the_same_database(engine, tmp_path):
     with open_services(tmp_path) as services:
         answer = await replies.answer_question(QUESTION, ALICE, engine, services)

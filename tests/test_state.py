@@ -84,19 +84,43 @@ def test_votes_are_stored_and_read_back(path):
 
 def test_a_voter_has_one_vote_per_answer_pressed_again_taken_back(path):
     state = opened(path)
+    presses = iter(range(100))
+
+    def toggle(vote: Vote) -> str | None:
+        return state.toggle_vote(vote, f"press{next(presses)}", 1.0)
+
     try:
         up = Vote.on("q?", _passage(), helpful=True, voter="abc", answer_key="k")
         down = Vote.on("q?", _passage(), helpful=False, voter="abc", answer_key="k")
-        assert state.toggle_vote(up) == "up" and state.tally("k") == (1, 0)
-        assert state.toggle_vote(down) == "down" and state.tally("k") == (0, 1)  # changed, not added
+        assert toggle(up) == "up" and state.tally("k") == (1, 0)
+        assert toggle(down) == "down" and state.tally("k") == (0, 1)  # changed, not added
         assert state.comment_vote("k", "abc", "wrong year") and state.votes()[0].comment == "wrong year"
         assert not state.comment_vote("k", "someone else", "x")
-        assert state.toggle_vote(up) == "up" and state.votes()[0].comment == ""  # a changed vote loses it
+        assert toggle(up) == "up" and state.votes()[0].comment == ""  # a changed vote loses it
         assert not state.comment_vote("k", "abc", "x")  # only a 👎 takes a comment
-        assert state.toggle_vote(Vote.on("q?", _passage(), helpful=True, voter="xyz", answer_key="k")) == "up"
+        assert toggle(Vote.on("q?", _passage(), helpful=True, voter="xyz", answer_key="k")) == "up"
         assert state.tally("k") == (2, 0) and state.tally("other") == (0, 0)
-        assert state.toggle_vote(up) is None and state.tally("k") == (1, 0)  # taken back
+        assert toggle(up) is None and state.tally("k") == (1, 0)  # taken back
         assert [v.voter for v in state.votes()] == ["xyz"]
+    finally:
+        state.close()
+
+
+def test_a_press_handled_again_after_a_restart_changes_nothing(path):
+    state = opened(path)
+    try:
+        up = Vote.on("q?", _passage(), helpful=True, voter="abc", answer_key="k")
+        assert state.toggle_vote(up, "press-1", 1.0) == "up"
+        assert state.toggle_vote(up, "press-1", 1.0) == "up" and state.tally("k") == (1, 0)  # not taken back
+        assert state.toggle_vote(up, "press-2", 1.0) is None  # a second press does
+        assert state.toggle_vote(up, "press-2", 1.0) is None and state.tally("k") == (0, 0)
+        row = {"created_at": 5.0, "asker": "abc", "question": "q", "history": "[]", "passage": "{}", "answer": "",
+               "more_press": None}  # fmt: skip
+        state.add_answer({"key": "a", **row}, prune_before=0)
+        assert state.claim_more("a", "press-3") and state.claim_more("a", "press-3")  # the same press, again
+        assert not state.claim_more("a", "press-4")
+        state.add_answer({"key": "b", **row, "created_at": 10.0}, prune_before=2.0)  # presses go with the answers
+        assert state.toggle_vote(up, "press-1", 1.0) == "up"
     finally:
         state.close()
 
@@ -104,16 +128,16 @@ def test_a_voter_has_one_vote_per_answer_pressed_again_taken_back(path):
 def test_forget_deletes_the_answers_and_prompts_kept_for_a_user(path):
     state = opened(path)
     try:
-        row = {"created_at": 1.0, "question": "q", "history": "[]", "passage": "{}", "answer": "", "more_shown": 0}
+        row = {"created_at": 1.0, "question": "q", "history": "[]", "passage": "{}", "answer": "", "more_press": None}
         assert state.add_answer({"key": "a", "asker": "abc", **row}, prune_before=0)
         assert not state.add_answer({"key": "a", "asker": "xyz", **row}, prune_before=0)  # a key is not reused
         assert state.add_answer({"key": "b", "asker": "xyz", **row}, prune_before=0)
         assert state.claim_prompt("b", "abc", 1.0) and not state.claim_prompt("b", "abc", 2.0)
         state.prompt_sent("b", "abc", 12)
         assert state.prompted_answer("abc", 12) == "b" and state.prompted_answer("xyz", 12) is None
-        assert state.claim_more("a") and not state.claim_more("a")
-        state.release_more("a")
-        assert state.claim_more("a")
+        assert state.claim_more("a", "p1") and not state.claim_more("a", "p2")
+        state.release_more("a", "p1")
+        assert state.claim_more("a", "p2")
         state.forget("abc")
         assert state.answer("a") is None and state.answer("b")["asker"] == "xyz"
         assert state.prompted_answer("abc", 12) is None
@@ -203,6 +227,6 @@ def test_the_presses_of_a_version_2_database_become_one_vote_per_voter_question_
         assert [(v.time, v.vote) for v in votes] == [("03", "down"), ("04", "up"), ("05", "up"), ("06", "up")]
         assert len({v.answer_key for v in votes}) == 4 and all(v.answer_key.startswith("v2:") for v in votes)
         up = Vote.on("q", _passage(), helpful=True, voter="someone", answer_key="new")
-        assert state.toggle_vote(up) == "up" and len(state.votes()) == 5  # new answers vote as usual
+        assert state.toggle_vote(up, "p", 1.0) == "up" and len(state.votes()) == 5  # new answers vote as usual
     finally:
         state.close()

@@ -15,4 +15,5 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     key, helpful = context.match.group(1), context.match.group(2) == "up"
     services = services_of(context)
     async with services.answer_locks(key):  # presses on one answer one at a time: the last keyboard wins
-        await answer_button(update, await replies.press_vote(key, helpful, chat_of(update), services))
+        pressed = await replies.press_vote(key, helpful, chat_of(update), services, update.callback_query.id)
+        await answer_button(update, pressed)

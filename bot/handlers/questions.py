@@ -61,7 +61,7 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """"More passages": the next best passages for that answer's question, once."""
     key, services = context.match.group(1), services_of(context)
     async with services.answer_locks(key):  # a second press waits, then finds it served
-        answer = await replies.press_more(key, chat_of(update), engine_of(context), services)
+        answer = await replies.press_more(key, chat_of(update), engine_of(context), services, update.callback_query.id)
         await answer_button(update, answer, quote_pressed=True)
 
 

@@ -54,7 +54,12 @@ async def answer_button(update: Update, answer: ButtonAnswer, *, quote_pressed: 
     quoting the message that carried the button when `quote_pressed`, then change the
     pressed message's buttons."""
     query: CallbackQuery = update.callback_query
-    await query.answer(answer.notice)
+    try:
+        await query.answer(answer.notice)
+    except BadRequest as exc:
+        # Too late to answer: a press handled again after a restart (bot.journal), whose
+        # spinner Telegram stopped long ago. What the press does is still done.
+        log.info("button press %s not answered: %s", query.id, exc.message)
     pressed = query.message if query.message is not None and query.message.is_accessible else None
     if answer.follow_up is not None:
         reply = await answer.follow_up()
