@@ -3,7 +3,8 @@ question log and the answers behind buttons.
 
 This module alone opens the database: it owns the connection, the schema and its
 migrations, and the SQL of every table. Others call its methods (bot.journal for the
-journal, bot.replies for votes); the methods block, so callers run them off the event loop.
+journal, bot.replies for votes, bot.questions for the answers behind buttons, bot.question_log);
+the methods block, so callers run them off the event loop.
 
     journal  (bot_id, update_id) -> state, body, replays, changed_at
              keyed by the bot's id (getMe), so a database used with another token, or

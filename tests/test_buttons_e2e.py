@@ -54,8 +54,9 @@ async def press(api, message, data: str, user_id: int = ALICE, **where):
     query = api.press_button(message, data, user_id=user_id, **where)
     notice = await api.wait_for_call("answerCallbackQuery", after=mark, timeout=60,
                                      predicate=lambda c: c.params["callback_query_id"] == query)  # fmt: skip
+    message_id = message.result["message_id"]
     edit = await api.wait_for_call("editMessageReplyMarkup", after=mark, timeout=60,
-                                   predicate=lambda c: c.ok and c.params["message_id"] == message.result["message_id"])  # fmt: skip
+                                   predicate=lambda c: c.ok and c.params["message_id"] == message_id)  # fmt: skip
     return notice.params.get("text"), edit
 
 
@@ -77,14 +78,17 @@ async def test_a_vote_is_changed_and_taken_back_with_the_keyboard_edited_each_ti
     assert notice == texts.VOTE_COUNTED_DOWN and labels(edit) == ["More passages", "👍", "👎 1"]
     assert [v.vote for v in state.votes()] == ["down"]
     [stored] = [m for m in fake_api.messages(ALICE) if m["message_id"] == answer.result["message_id"]]
-    assert [b["text"] for row in stored["reply_markup"]["inline_keyboard"] for b in row] == ["More passages", "👍", "👎 1"]
+    shown = [b["text"] for row in stored["reply_markup"]["inline_keyboard"] for b in row]
+    assert shown == ["More passages", "👍", "👎 1"]  # what the chat shows now
 
     # After the 👎, once: what was wrong? A reply to it is kept with the vote, not answered.
-    prompt = await fake_api.wait_for_call("sendMessage", after=mark, predicate=lambda c: c.ok and "What was wrong" in c.params["text"])
+    prompt = await fake_api.wait_for_call("sendMessage", after=mark,
+                                          predicate=lambda c: c.ok and "What was wrong" in c.params["text"])
     assert markup_of(prompt)["force_reply"] is True and markup_of(prompt)["input_field_placeholder"]
     assert fake_api.reply_keyboard(ALICE)["force_reply"] is True
     mark = fake_api.mark()
-    thanks = await ask(fake_api, "It gave downloads, I asked about users", reply_to_message_id=prompt.result["message_id"])
+    comment = "It gave downloads, I asked about users"
+    thanks = await ask(fake_api, comment, reply_to_message_id=prompt.result["message_id"])
     assert thanks.params["text"] == texts.COMMENT_KEPT
     await asyncio.sleep(1)
     sent = [c.params["text"] for c in fake_api.calls[mark:] if c.method == "sendMessage"]
@@ -156,7 +160,8 @@ async def test_the_rate_limit_sequence_one_refusal_per_flood_and_a_log_line_for_
     await eventually(lambda: sum("held back" in r.getMessage() for r in caplog.records) == 4, what="4 log lines")
     other = await ask(fake_api, DOWNLOADS, user_id=BOB)  # another user is not held up
     assert "<blockquote>" in other.params["text"]
-    to_alice = [c.params["text"] for c in fake_api.calls[mark:] if c.method == "sendMessage" and c.params["chat_id"] == ALICE]
+    to_alice = [c.params["text"] for c in fake_api.calls[mark:]
+                if c.method == "sendMessage" and c.params["chat_id"] == ALICE]
     assert len(to_alice) == 1 and to_alice[0].startswith("Too many questions — try again in")
     held = [r.getMessage() for r in caplog.records if "held back" in r.getMessage()]
     assert all(r.levelno == logging.INFO for r in caplog.records if "held back" in r.getMessage())
