@@ -85,6 +85,7 @@ async def test_a_vote_is_changed_and_taken_back_with_the_keyboard_edited_each_ti
     prompt = await fake_api.wait_for_call("sendMessage", after=mark,
                                           predicate=lambda c: c.ok and "What was wrong" in c.params["text"])
     assert markup_of(prompt)["force_reply"] is True and markup_of(prompt)["input_field_placeholder"]
+    assert prompt.result["reply_to_message"]["message_id"] == answer.result["message_id"]  # about that answer
     assert fake_api.reply_keyboard(ALICE)["force_reply"] is True
     mark = fake_api.mark()
     comment = "It gave downloads, I asked about users"

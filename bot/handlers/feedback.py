@@ -16,4 +16,4 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     services = services_of(context)
     async with services.answer_locks(key):  # presses on one answer one at a time: the last keyboard wins
         pressed = await replies.press_vote(key, helpful, chat_of(update), services, update.callback_query.id)
-        await answer_button(update, pressed)
+        await answer_button(update, pressed, quote_pressed=True)  # "what was wrong?" quotes the answer
