@@ -223,8 +223,8 @@ async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotSe
     if now == "up":
         return ButtonAnswer(texts.VOTE_COUNTED_UP, keyboard=keyboard)
     # In a group the question would be noise to everyone else: there the 👎 is only counted.
-    if chat.user_id is None or not chat.private or not await asyncio.to_thread(services.questions.claim_prompt,
-                                                                                 key, voter):  # fmt: skip
+    may_ask = chat.user_id is not None and not chat.in_group
+    if not may_ask or not await asyncio.to_thread(services.questions.claim_prompt, key, voter):
         return ButtonAnswer(texts.VOTE_COUNTED_DOWN, keyboard=keyboard)
 
     async def what_was_wrong() -> Reply:
@@ -240,7 +240,7 @@ async def note_comment(text: str, chat: ChatContext, replied_to: int | None, ser
     """A reply to the "what was wrong?" prompt (message `replied_to`) by the voter it was sent
     to: kept with their 👎, and not answered as a question. None when the message is not such
     a reply: it is then a question like any other."""
-    if replied_to is None or chat.user_id is None or not chat.private:
+    if replied_to is None or chat.user_id is None or chat.in_group:
         return None
     voter = services.pseudonym(chat.user_id)
     key = await asyncio.to_thread(services.questions.prompted_answer, voter, replied_to)

@@ -18,7 +18,7 @@ class ChatContext:
     # Telegram's language_code ("en", "ru"...), for the translations to come; unused so far.
     language: str | None = None
     chat_id: int | None = None  # the Telegram chat; None: the terminal, or where no chat is known
-    private: bool = True  # a private chat with the bot (the terminal too), not a group
+    in_group: bool = False  # a group: what the bot says there, everyone reads
 
     @property
     def conversation(self) -> tuple[int | None, int | None]:

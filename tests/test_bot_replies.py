@@ -154,7 +154,7 @@ async def test_one_vote_per_user_and_answer_changed_and_taken_back_with_the_coun
     assert changed.notice == texts.VOTE_COUNTED_DOWN and labels(changed) == ["More passages", "👍", "👎 1"]
     assert [v.vote for v in services.state.votes()] == ["down"]
     # Another reader's vote on the same answer counts too (in a group, everyone sees the counts).
-    bob = await replies.press_vote(key, False, ChatContext(1002, "ru", -5, private=False), services)
+    bob = await replies.press_vote(key, False, ChatContext(1002, "ru", -5, in_group=True), services)
     assert labels(bob) == ["More passages", "👍", "👎 2"] and bob.follow_up is None  # no prompt in a group
     assert "👍 0 · 👎 2" in (await replies.stats(ADMIN, services)).html  # /stats: votes, not presses
     assert (await replies.press_vote("ffff", True, ALICE, services)).notice == texts.EXPIRED.format(days=7)

@@ -26,10 +26,10 @@ def chat_of(update: Update) -> ChatContext:
     user = update.effective_user
     chat = update.effective_chat
     chat_id = chat.id if chat else None
-    private = chat is None or chat.type == Chat.PRIVATE
+    in_group = chat is not None and chat.type != Chat.PRIVATE
     if user is None:
-        return ChatContext(None, chat_id=chat_id, private=private)
-    return ChatContext(user.id, user.language_code, chat_id, private)
+        return ChatContext(None, chat_id=chat_id, in_group=in_group)
+    return ChatContext(user.id, user.language_code, chat_id, in_group)
 
 
 def is_for_bot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
