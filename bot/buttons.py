@@ -32,8 +32,15 @@ def example_buttons(examples: Sequence[str]) -> Buttons:
     return tuple((Button(question, f"ex:{i}"),) for i, question in enumerate(examples))
 
 
-def answer_buttons(key: str) -> Buttons:
-    return (
-        (Button(texts.MORE_PASSAGES_BUTTON, f"more:{key}"),),
-        (Button(texts.HELPFUL_BUTTON, f"vote:{key}:up"), Button(texts.NOT_HELPFUL_BUTTON, f"vote:{key}:down")),
+def answer_buttons(key: str, *, more: bool = True, up: int = 0, down: int = 0) -> Buttons:
+    """The buttons under an answer: "More passages" until it was served, then the votes with
+    their counts (the voters' current votes), which every reader of the chat sees."""
+    votes = (
+        Button(_counted(texts.HELPFUL_BUTTON, up), f"vote:{key}:up"),
+        Button(_counted(texts.NOT_HELPFUL_BUTTON, down), f"vote:{key}:down"),
     )
+    return ((Button(texts.MORE_PASSAGES_BUTTON, f"more:{key}"),), votes) if more else (votes,)
+
+
+def _counted(label: str, count: int) -> str:
+    return texts.VOTE_BUTTON_COUNT.format(label=label, count=count) if count else label

@@ -2,7 +2,9 @@
 (the `votes` table of STATE_DB), durably before the press is acknowledged.
 
 A vote holds the question, the passage shown, its sentence shown in bold and the vote, and at most a pseudonym of
-the voter (see `privacy.pseudonym`), never a Telegram id.
+the voter (see `privacy.pseudonym`), never a Telegram id. It is the voter's current opinion of
+one answer (`answer_key`, the key its buttons carry): pressing the same button again withdraws
+it, pressing the other one changes it. After a 👎 the voter may say what was wrong (`comment`).
 """
 
 from __future__ import annotations
@@ -24,9 +26,14 @@ class Vote:
     voter: str  # pseudonym, not the Telegram id
     time: str  # ISO 8601, UTC
     answer: str = ""  # the sentence shown in bold ("" in votes of earlier versions)
+    # The answer voted on (bot.questions' key); votes of versions before it: "v2:<row id>"
+    # or "imported:<n>", one per voter, question and passage (their last press).
+    answer_key: str = ""
+    comment: str = ""  # what was wrong, in the voter's words (a 👎 only)
 
     @classmethod
-    def on(cls, question: str, passage: Passage, *, helpful: bool, voter: str, answer: str = "") -> Vote:
+    def on(cls, question: str, passage: Passage, *, helpful: bool, voter: str, answer_key: str,
+           answer: str = "") -> Vote:
         return cls(
             question=question,
             passage=passage.text,
@@ -37,4 +44,5 @@ class Vote:
             voter=voter,
             time=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             answer=answer,
+            answer_key=answer_key,
         )

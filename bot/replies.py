@@ -4,18 +4,28 @@ chat all go through these functions, so a behaviour is written, and tested, once
 
 A question goes: refuse (nothing visible, too long) → rate limit → ask the engine off the
 event loop → render. None means the bot stays silent.
+
+Only questions count toward the rate limit: commands, button presses and a reply to "what
+was wrong?" do not. Past the limit the asker is told once per flood, and every question
+held back is logged with the asker's pseudonym.
+
+The buttons under an answer find it in the state database (bot.questions) under their key,
+so they work after a restart: a vote is the voter's current opinion (pressed again, taken
+back; the other one, changed) and the keyboard shows the counts; "More passages" is served
+once, then its button goes; after a 👎 in a private chat the voter is asked what was wrong.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 
 from index import Answer, Engine
 
 from . import render, report, texts
-from .buttons import answer_buttons, example_buttons
+from .buttons import Buttons, answer_buttons, example_buttons
 from .feedback import Vote
 from .questions import AskedQuestion
 from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reply
@@ -24,6 +34,7 @@ from .services import BotServices
 log = logging.getLogger(__name__)
 MORE_PASSAGES = 3
 INLINE_CACHE_SECONDS = 30
+COMMENT_CHARS = 1000  # of what was wrong with an answer, kept with the 👎
 
 NOT_ALLOWED = Reply(texts.NOT_ALLOWED)
 NON_TEXT = Reply(texts.NON_TEXT_HINT)
@@ -58,18 +69,19 @@ async def answer_question(
     *,
     echo: bool = False,
     while_searching: Callable[[], Awaitable[object]] | None = None,
+    counted: bool = True,
 ) -> Reply | None:
     """The reply to a question; `echo` repeats the question (for button presses).
-    `while_searching` (e.g. "typing…") runs alongside the engine, only for a question it searches."""
+    `while_searching` (e.g. "typing…") runs alongside the engine, only for a question it searches.
+    `counted`: the question counts toward the asker's rate limit (not an example button's)."""
     question = render.printable(question)
     refusal = refusal_for(question, services.settings.max_question_chars)
     if refusal:
         return Reply(refusal)
-    wait = _rate_limit(chat, services)
-    if wait:
-        # Said once per flood: answering every refused message would spend the bot's own
-        # Telegram quota on the flooder.
-        return Reply(texts.rate_limited(wait)) if services.limiter.first_refusal(chat.user_id) else None
+    if counted:
+        wait = _rate_limit(chat, services)
+        if wait:
+            return _held_back(chat, services, wait)
     question = question.strip()
     history = services.conversations.history(chat.conversation)
     if while_searching is None:
@@ -78,6 +90,7 @@ async def answer_question(
         # The reply waits for both: sent before the chat action, it would show "typing…" under it.
         _, answer = await asyncio.gather(while_searching(), ask(engine, question, history=history))
     services.conversations.add(chat.conversation, question)
+    asker = None
     if chat.user_id is not None:  # not in the middle of a terminal chat
         asker = services.pseudonym(chat.user_id)
         log.info(
@@ -88,8 +101,11 @@ async def answer_question(
     if answer.answered:
         top = answer.hits[0]
         asked = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
-        key = services.questions.add(asked)
-        return Reply(render.render_answer(answer, echo_question=echo), answer_buttons(key), remember=asked)
+        html = render.render_answer(answer, echo_question=echo)
+        if asker is None:  # the terminal: no buttons to press
+            return Reply(html, remember=asked)
+        key = await asyncio.to_thread(services.questions.add, asked, asker=asker)  # kept before it is offered
+        return Reply(html, answer_buttons(key), remember=asked)
     html = render.render_not_answered(answer, titles_of(engine), services.examples, echo_question=echo)
     return Reply(html, example_buttons(services.examples))
 
@@ -107,8 +123,10 @@ def start(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
 
 def help_text(bot_username: str, chat: ChatContext, services: BotServices) -> Reply:
     """/help: the commands, /reindex and /stats only for admins, and what is kept about the user."""
+    # A question is kept as long as the longer of the log and its answer's buttons need it.
+    kept_days = max(services.question_log.days, services.questions.days)
     return Reply(render.render_help(bot_username, is_admin=services.access.is_admin(chat.user_id),
-                                    log_days=services.question_log.days))
+                                    log_days=kept_days))
 
 
 async def forget_me(chat: ChatContext, services: BotServices) -> Reply:
@@ -144,43 +162,110 @@ def press_example(
     services: BotServices,
     while_searching: Callable[[], Awaitable[object]] | None = None,
 ) -> ButtonAnswer:
-    """An example-question button: that question is asked, and echoed in the answer."""
+    """An example-question button: that question is asked, and echoed in the answer. A
+    button press, not a question the user typed: it does not count toward the rate limit."""
     if not 0 <= index < len(services.examples):
         return ButtonAnswer()
     question = services.examples[index]
 
     def ask_it() -> Awaitable[Reply | None]:
-        return answer_question(question, chat, engine, services, echo=True, while_searching=while_searching)
+        return answer_question(question, chat, engine, services, echo=True, while_searching=while_searching,
+                               counted=False)  # fmt: skip
 
     return ButtonAnswer(follow_up=ask_it)
 
 
-def press_more(key: str, chat: ChatContext, engine: Engine, services: BotServices) -> ButtonAnswer:
-    """"More passages": the next best passages for the question of the answer pressed."""
-    asked = services.questions.get(key)
-    if asked is None:
-        return ButtonAnswer(texts.EXPIRED)
-    wait = _rate_limit(chat, services)
-    if wait:
-        return ButtonAnswer(texts.rate_limited(wait))
+async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotServices,
+                     press_id: str | None = None) -> ButtonAnswer:
+    """"More passages": the next best passages for the question of the answer pressed, once;
+    then the button goes from that answer. `press_id` (Telegram's callback query id) lets the
+    same press, handled again after a restart, serve what it had claimed. Callers hold
+    `services.answer_locks(key)`."""
+    press_id = press_id or _new_press_id()
+    kept = await asyncio.to_thread(services.questions.get, key)
+    if kept is None:
+        return ButtonAnswer(_not_kept(services))
+    keyboard = await _buttons_of(key, services, more=False)
+    if not await asyncio.to_thread(services.questions.claim_more, key, press_id):
+        # Pressed again before the button went (or its removal was lost): posted once only.
+        return ButtonAnswer(texts.MORE_ALREADY_SHOWN, keyboard=keyboard)
+    asked = kept.asked
 
     async def more() -> Reply:
-        answer = await ask(engine, asked.question, MORE_PASSAGES + 1, asked.history)
+        try:
+            answer = await ask(engine, asked.question, MORE_PASSAGES + 1, asked.history)
+        except BaseException:
+            await asyncio.to_thread(services.questions.release_more, key, press_id)  # may be pressed again
+            raise
         others = [hit for hit in answer.hits if hit.passage != asked.shown][:MORE_PASSAGES]
         return Reply(render.render_more(asked.question, others))
 
-    return ButtonAnswer(follow_up=more)
+    return ButtonAnswer(follow_up=more, keyboard=keyboard)
 
 
-async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotServices) -> ButtonAnswer:
-    """👍/👎: the vote on the quoted passage is on disk before the voter is thanked."""
-    asked = services.questions.get(key)
-    if asked is None:
-        return ButtonAnswer(texts.EXPIRED)
-    vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=services.pseudonym(chat.user_id),
-                   answer=asked.answer)
-    await asyncio.to_thread(services.state.add_vote, vote)  # on disk before acknowledged
-    return ButtonAnswer(texts.THANKS_FOR_FEEDBACK)
+async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotServices,
+                     press_id: str | None = None) -> ButtonAnswer:
+    """👍/👎: the voter's vote on the answer becomes this one, or is taken back if it already
+    was; on disk before the voter is told. The keyboard then shows the counts. After a 👎 in a
+    private chat, once per answer, the voter is asked what was wrong (`note_comment` keeps
+    the reply). The same press (`press_id`, Telegram's callback query id) handled again after
+    a restart changes nothing. Callers hold `services.answer_locks(key)`."""
+    press_id = press_id or _new_press_id()
+    kept = await asyncio.to_thread(services.questions.get, key)
+    if kept is None:
+        return ButtonAnswer(_not_kept(services))
+    asked, voter = kept.asked, services.pseudonym(chat.user_id)
+    vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=voter, answer=asked.answer, answer_key=key)
+    now = await asyncio.to_thread(services.questions.toggle_vote, vote, press_id)  # on disk before acknowledged
+    keyboard = await _buttons_of(key, services, more=not kept.more_shown)
+    if now is None:
+        return ButtonAnswer(texts.VOTE_WITHDRAWN, keyboard=keyboard)
+    if now == "up":
+        return ButtonAnswer(texts.VOTE_COUNTED_UP, keyboard=keyboard)
+    # In a group the question would be noise to everyone else: there the 👎 is only counted.
+    may_ask = chat.user_id is not None and not chat.in_group
+    if not may_ask or not await asyncio.to_thread(services.questions.claim_prompt, key, voter):
+        return ButtonAnswer(texts.VOTE_COUNTED_DOWN, keyboard=keyboard)
+
+    async def what_was_wrong() -> Reply:
+        return Reply(texts.WHAT_WAS_WRONG, reply_placeholder=texts.WHAT_WAS_WRONG_PLACEHOLDER)
+
+    async def sent(message_id: int) -> None:
+        await asyncio.to_thread(services.questions.prompt_sent, key, voter, message_id)
+
+    return ButtonAnswer(texts.VOTE_COUNTED_DOWN, follow_up=what_was_wrong, keyboard=keyboard, sent=sent)
+
+
+async def note_comment(text: str, chat: ChatContext, replied_to: int | None, services: BotServices) -> Reply | None:
+    """A reply to the "what was wrong?" prompt (message `replied_to`) by the voter it was sent
+    to: kept with their 👎, and not answered as a question. None when the message is not such
+    a reply: it is then a question like any other."""
+    if replied_to is None or chat.user_id is None or chat.in_group:
+        return None
+    voter = services.pseudonym(chat.user_id)
+    key = await asyncio.to_thread(services.questions.prompted_answer, voter, replied_to)
+    if key is None:
+        return None
+    comment = render.clip(render.printable(text).strip(), COMMENT_CHARS)
+    kept = await asyncio.to_thread(services.state.comment_vote, key, voter, comment)
+    log.info("what was wrong with an answer, from %s: kept=%s", voter, kept)
+    return Reply(texts.COMMENT_KEPT if kept else texts.COMMENT_WITHOUT_VOTE)
+
+
+async def _buttons_of(key: str, services: BotServices, *, more: bool) -> Buttons:
+    """An answer's buttons as they stand: its voters' current votes counted."""
+    up, down = await asyncio.to_thread(services.state.tally, key)
+    return answer_buttons(key, more=more, up=up, down=down)
+
+
+def _new_press_id() -> str:
+    """For a press without Telegram's id (tests, the reply layer used alone): one nobody repeats."""
+    return "local:" + secrets.token_hex(8)
+
+
+def _not_kept(services: BotServices) -> str:
+    """Why a button cannot be served: its answer is past keeping, or was forgotten."""
+    return texts.EXPIRED.format(days=services.questions.days)
 
 
 async def inline_answer(query: str, chat: ChatContext, engine: Engine, services: BotServices) -> InlineAnswer:
@@ -223,3 +308,13 @@ def reindex_refusal(chat: ChatContext, services: BotServices) -> Reply | None:
 def _rate_limit(chat: ChatContext, services: BotServices) -> float:
     """Seconds until this user may ask again; 0 records a question. The terminal has no quota."""
     return 0.0 if chat.user_id is None else services.limiter.acquire(chat.user_id)
+
+
+def _held_back(chat: ChatContext, services: BotServices, wait: float) -> Reply | None:
+    """A question past the rate limit, not answered: logged each time, and the asker told once
+    per flood (a reply to every message of a flood would spend the bot's own Telegram quota
+    on the flooder); None for the rest of the flood."""
+    told = services.limiter.first_refusal(chat.user_id)
+    log.info("question from %s held back by the rate limit (%.0f s to wait; %s)", services.pseudonym(chat.user_id),
+             wait, "told so" if told else "already told in this flood")  # fmt: skip
+    return Reply(texts.rate_limited(wait)) if told else None

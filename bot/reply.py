@@ -18,6 +18,7 @@ class ChatContext:
     # Telegram's language_code ("en", "ru"...), for the translations to come; unused so far.
     language: str | None = None
     chat_id: int | None = None  # the Telegram chat; None: the terminal, or where no chat is known
+    in_group: bool = False  # a group: what the bot says there, everyone reads
 
     @property
     def conversation(self) -> tuple[int | None, int | None]:
@@ -34,18 +35,27 @@ class Reply:
 
     html: str
     buttons: Buttons = ()
-    # The question this message answered and the passage it quoted: what a conversation
-    # keeps of the exchange (its buttons find it in the QuestionStore under their key).
+    # The question this message answered and the passage it quoted (its buttons find it in
+    # the QuestionStore under their key).
     remember: AskedQuestion | None = None
+    # Ask the user to reply to this message (Telegram's ForceReply): the placeholder of their
+    # input field. Such a message carries no buttons.
+    reply_placeholder: str | None = None
 
 
 @dataclass(frozen=True)
 class ButtonAnswer:
     """What a pressed button gets: a short notice Telegram shows over the chat at once (None:
-    just stop the button's spinner), then possibly a message made by `follow_up`."""
+    just stop the button's spinner), then possibly a message made by `follow_up`, and new
+    buttons for the message that carried the pressed one."""
 
     notice: str | None = None
     follow_up: Callable[[], Awaitable[Reply | None]] | None = None
+    # The pressed message's buttons after the press (a vote counted, "More passages" gone);
+    # None leaves them as they are. Set once the follow-up, if any, was sent.
+    keyboard: Buttons | None = None
+    # Told the id of the follow-up's message once it is sent (a prompt a reply will refer to).
+    sent: Callable[[int], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """What the question log and the votes say, for whoever runs the bot: `python -m bot report`,
 `python -m bot export-eval` and /stats are thin over this module.
 
-Figures over the last N days: questions per day, the share answered, 👍/👎, the questions the
-article did not answer grouped by meaning, the passages with the most 👎 and the answers
-given with the lowest confidence. Nothing here holds a Telegram id: the state database has
+Figures over the last N days: questions per day, the share answered, 👍/👎 (each voter's
+current vote on an answer, not every press), the questions the article did not answer grouped
+by meaning, the passages with the most 👎, what voters said was wrong after a 👎, and the
+answers given with the lowest confidence. Nothing here holds a Telegram id: the state database has
 only pseudonyms, and the report does not even show those.
 
 Grouping by meaning: identical questions once normalised (case, spaces, end punctuation)
@@ -58,6 +59,8 @@ class Report:
     most_downvoted: list[dict[str, Any]] = field(default_factory=list)  # {article_title, position, answer, down, up}
     # {question, confidence, article_title, position, answer}, the least confident first
     lowest_confidence: list[dict[str, Any]] = field(default_factory=list)
+    # {time, question, answer, article_title, position, comment}: what was wrong, newest first
+    comments: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         h = self.headline
@@ -65,7 +68,7 @@ class Report:
             "days": h.days, "since": self.since, "questions": h.questions, "answered": h.answered,
             "share_answered": round(h.share_answered, 4), "votes_up": h.votes_up, "votes_down": h.votes_down,
             "per_day": self.per_day, "unanswered": self.unanswered, "most_downvoted": self.most_downvoted,
-            "lowest_confidence": self.lowest_confidence,
+            "lowest_confidence": self.lowest_confidence, "comments": self.comments,
         }  # fmt: skip
 
 
@@ -115,6 +118,12 @@ def build(state: StateDB, days: int, embed: Embed | None = None, *, now: float |
         {"article_title": title, "position": position, "answer": answer, "down": c["down"], "up": c["up"]}
         for (title, position, answer), c in downvoted[:top]
     ]
+    commented = sorted((v for v in votes if v.vote == "down" and v.comment), key=lambda v: v.time, reverse=True)
+    report.comments = [
+        {"time": v.time, "question": v.question, "answer": v.answer or v.passage, "article_title": v.article_title,
+         "position": v.position, "comment": v.comment}
+        for v in commented
+    ]  # fmt: skip
     answered = sorted((q for q in questions if q["answered"]), key=lambda q: q["confidence"])
     report.lowest_confidence = [
         {"question": q["question"], "confidence": round(q["confidence"], 3), "article_title": q["article_title"],
@@ -192,6 +201,12 @@ def as_table(report: Report, width: int = 100) -> str:
         + _clip(f"{_clip(p['article_title'], 30)} ¶{p['position']}: {p['answer']}", width - 12)
         for p in report.most_downvoted
     ] or ["  (none)"]
+    lines += ["", "What was wrong (said after a 👎)", "  question → what the voter said"]
+    lines += [f"  {_clip(c['question'], 40)} → {_clip(c['comment'], width - 48)}" for c in report.comments[:TOP]]
+    if not report.comments:
+        lines.append("  (none)")
+    elif len(report.comments) > TOP:
+        lines.append(f"  … and {len(report.comments) - TOP} more (--json has them all)")
     lines += ["", "Answers given with the lowest confidence", f"  {'conf.':>5}  question → article ¶paragraph"]
     lines += [
         f"  {q['confidence']:>5.2f}  "
@@ -227,8 +242,9 @@ def eval_rows(state: StateDB) -> list[dict[str, Any]]:
         if vote.vote == "up":
             add("up", {"question": vote.question, "answers": [vote.answer or vote.passage], "source": "vote:up"})
         else:
-            add("label", {"question": vote.question, "answers": [], "needs_label": True, "source": "vote:down",
-                          "shown": vote.answer or vote.passage})  # fmt: skip
+            row = {"question": vote.question, "answers": [], "needs_label": True, "source": "vote:down",
+                   "shown": vote.answer or vote.passage}  # fmt: skip
+            add("label", {**row, "comment": vote.comment} if vote.comment else row)
     for q in state.questions():
         if not q["answered"]:
             add("label", {"question": q["question"], "answers": [], "needs_label": True, "source": "unanswered"})

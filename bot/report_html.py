@@ -21,6 +21,10 @@ def render_page(report: Report) -> str:
         f"¶{p['position']}</td><td>{escape(p['answer'])}</td></tr>"
         for p in report.most_downvoted
     )
+    rows_comments = "".join(
+        f"<tr><td>{escape(c['question'])}</td><td>{escape(c['answer'])}</td><td>{escape(c['comment'])}</td></tr>"
+        for c in report.comments
+    )
     rows_low = "".join(
         f"<tr><td class=n>{q['confidence']:.2f}</td><td>{escape(q['question'])}</td>"
         f"<td>{escape(q['article_title'])}, ¶{q['position']}</td></tr>"
@@ -51,6 +55,8 @@ svg text {{ font-size: 10px; fill: #555 }} .asked {{ fill: #c9d6e8 }} .answered 
 {_table(rows_unanswered, "<th>asked</th><th>question</th>")}
 <h2>Passages with the most 👎</h2>
 {_table(rows_down, "<th>👎</th><th>👍</th><th>passage</th><th>sentence shown</th>")}
+<h2>What was wrong (said after a 👎)</h2>
+{_table(rows_comments, "<th>question</th><th>sentence shown</th><th>what the voter said</th>")}
 <h2>Answers given with the lowest confidence</h2>
 {_table(rows_low, "<th>conf.</th><th>question</th><th>passage shown</th>")}
 </body></html>

@@ -1,6 +1,7 @@
 """What replies and handlers share besides the engine: settings, access, limits, the
-state database (votes, question log), the rebuild slot, the journal and the questions behind buttons. In the
-Telegram bot it is kept in `application.bot_data["services"]` (see bot.handlers.context)."""
+state database (votes, question log, the answers behind buttons), the rebuild slot and the
+journal. In the Telegram bot it is kept in `application.bot_data["services"]` (see
+bot.handlers.context)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .access import AccessPolicy
 from .conversations import Conversations
 from .examples import EXAMPLE_QUESTIONS
 from .journal import UpdateJournal
+from .keyed_locks import KeyedLocks
 from .privacy import pseudonym
 from .question_log import QuestionLog
 from .questions import QuestionStore
@@ -32,8 +34,10 @@ class BotServices:
     reindexer: Reindexer
     journal: UpdateJournal
     question_log: QuestionLog
+    questions: QuestionStore
     conversations: Conversations = field(default_factory=lambda: Conversations(quiet_seconds=0))
-    questions: QuestionStore = field(default_factory=QuestionStore)
+    # One press at a time per answer: a vote's keyboard edit never overtakes a later one's.
+    answer_locks: KeyedLocks = field(default_factory=KeyedLocks)
     examples: tuple[str, ...] = EXAMPLE_QUESTIONS
 
     @classmethod
@@ -50,6 +54,7 @@ class BotServices:
             reindexer=Reindexer(settings),
             journal=UpdateJournal(state),
             question_log=QuestionLog(state, settings.question_log_days),
+            questions=QuestionStore(state, settings.answer_buttons_days),
             conversations=Conversations(quiet_seconds=settings.conversation_minutes * 60,
                                         max_turns=settings.conversation_turns, max_chats=settings.conversation_chats),
         )
@@ -59,6 +64,7 @@ class BotServices:
         self.state.open()
         self.state.import_old_files(bot_id, self.settings.update_journal_file, self.settings.feedback_file)
         self.question_log.prune()
+        self.questions.prune()
 
     def close_state(self) -> None:
         """Blocking: finish the journal's writes, close the database, release its lock."""

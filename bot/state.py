@@ -1,8 +1,10 @@
-"""The bot's state in one SQLite database, STATE_DB: the update journal and the votes.
+"""The bot's state in one SQLite database, STATE_DB: the update journal, the votes, the
+question log and the answers behind buttons.
 
 This module alone opens the database: it owns the connection, the schema and its
 migrations, and the SQL of every table. Others call its methods (bot.journal for the
-journal, bot.replies for votes); the methods block, so callers run them off the event loop.
+journal, bot.replies for votes, bot.questions for the answers behind buttons, bot.question_log);
+the methods block, so callers run them off the event loop.
 
     journal  (bot_id, update_id) -> state, body, replays, changed_at
              keyed by the bot's id (getMe), so a database used with another token, or
@@ -10,7 +12,16 @@ journal, bot.replies for votes); the methods block, so callers run them off the 
              'pending': received, being handled; 'failed': its handling raised, kept to be
              handled again at the next start; 'done': handled, its body erased, the id kept
              for a while to drop redeliveries.
-    votes    one row per 👍/👎 (bot.feedback.Vote), with the answer sentence shown (version 2)
+    votes    each voter's current 👍/👎 on an answer (bot.feedback.Vote): one row per answer
+             and voter (version 3; before, one row per press), with the answer sentence
+             shown (version 2) and what was wrong, in the voter's words (version 3)
+    answers  the answers behind buttons (bot.questions): the question, the history it was
+             read with, the passage shown, under the short key the buttons carry; whether
+             "More passages" was served. Pruned after ANSWER_BUTTONS_DAYS.
+    vote_prompts  the "what was wrong?" messages sent after a 👎, so a reply to one is kept
+             with the vote (and not answered as a question); pruned with the answers.
+    vote_presses  what each 👍/👎 press did, by Telegram's callback query id: a press handled
+             again after a restart (bot.journal) does not flip the vote back; pruned with the answers.
     questions  the question log (bot.question_log.LoggedQuestion): each question answered or not,
              what was shown, its confidence; the asker only as the votes' pseudonym. Pruned
              after QUESTION_LOG_DAYS by bot.question_log.
@@ -96,8 +107,47 @@ MIGRATIONS: list[str] = [
     ALTER TABLE votes ADD COLUMN answer TEXT NOT NULL DEFAULT '';
     CREATE INDEX votes_by_voter ON votes (voter);
     """,
+    # 3: the answers behind buttons, kept across restarts; one current vote per voter and
+    # answer (a voter's earlier presses on one question and passage become their last one);
+    # what was wrong, after a 👎
+    """
+    CREATE TABLE answers (
+        key         TEXT PRIMARY KEY,   -- the short key its buttons carry (bot.buttons)
+        created_at  REAL    NOT NULL,   -- Unix time; pruned after ANSWER_BUTTONS_DAYS
+        asker       TEXT    NOT NULL,   -- a pseudonym (bot.privacy), for /forget_me
+        question    TEXT    NOT NULL,
+        history     TEXT    NOT NULL,   -- JSON list: the earlier questions it was read with
+        passage     TEXT    NOT NULL,   -- JSON object: the passage shown (index.Passage)
+        answer      TEXT    NOT NULL,   -- the sentence shown in bold
+        more_press  TEXT                -- the press that serves "More passages"; NULL: not served
+    ) WITHOUT ROWID;
+    CREATE INDEX answers_by_time ON answers (created_at);
+    CREATE INDEX answers_by_asker ON answers (asker);
+    CREATE TABLE vote_prompts (
+        answer_key  TEXT    NOT NULL,
+        voter       TEXT    NOT NULL,   -- a pseudonym
+        message_id  INTEGER,            -- the prompt, in the voter's private chat; NULL until sent
+        created_at  REAL    NOT NULL,   -- Unix time
+        PRIMARY KEY (answer_key, voter)
+    ) WITHOUT ROWID;
+    CREATE INDEX vote_prompts_by_message ON vote_prompts (voter, message_id);
+    CREATE INDEX vote_prompts_by_time ON vote_prompts (created_at);
+    CREATE TABLE vote_presses (
+        press_id    TEXT PRIMARY KEY,   -- Telegram's callback query id
+        vote        TEXT    NOT NULL,   -- what the press left: 'up', 'down', '' (taken back)
+        created_at  REAL    NOT NULL    -- Unix time; pruned with the answers
+    ) WITHOUT ROWID;
+    CREATE INDEX vote_presses_by_time ON vote_presses (created_at);
+    DELETE FROM votes WHERE id NOT IN (SELECT MAX(id) FROM votes GROUP BY voter, question, article_id, position);
+    ALTER TABLE votes ADD COLUMN answer_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE votes ADD COLUMN comment TEXT NOT NULL DEFAULT '';
+    UPDATE votes SET answer_key = 'v2:' || id;
+    CREATE UNIQUE INDEX votes_one_per_answer ON votes (answer_key, voter);
+    """,
 ]
-VOTE_FIELDS = ("time", "vote", "question", "passage", "article_id", "article_title", "position", "voter", "answer")
+VOTE_FIELDS = ("time", "vote", "question", "passage", "article_id", "article_title", "position", "voter", "answer",
+               "answer_key", "comment")
+ANSWER_FIELDS = ("key", "created_at", "asker", "question", "history", "passage", "answer", "more_press")
 QUESTION_FIELDS = ("time", "question", "answered", "confidence", "article_id", "article_title", "position",
                    "passage", "answer", "language", "follow_up", "asker")
 
@@ -259,11 +309,53 @@ class StateDB:
     # ---- votes ---------------------------------------------------------------------------
 
     def add_vote(self, vote: Vote) -> None:
-        """Durably: on disk when this returns."""
-        self._write(_INSERT_VOTE, _vote_row(asdict(vote)))
+        """Durably: on disk when this returns. Replaces the voter's vote on the same answer."""
+        self._write(_UPSERT_VOTE, _vote_row(asdict(vote)))
+
+    def toggle_vote(self, vote: Vote, press_id: str, now: float) -> str | None:
+        """Press `press_id` of 👍 or 👎: the voter's vote on `vote.answer_key` becomes
+        `vote.vote`, or is withdrawn if it already was that (a changed vote loses its comment).
+        The same press handled again (a replay after a restart) changes nothing. Durably: on
+        disk when this returns. Returns the voter's vote now ("up", "down" or None)."""
+        with self._lock:
+            db = self._conn()
+            self._set_durable(True)
+            with _transaction(db):
+                done = db.execute("SELECT vote FROM vote_presses WHERE press_id = ?", (press_id,)).fetchone()
+                if done is not None:
+                    return done[0] or None
+                row = db.execute("SELECT vote FROM votes WHERE answer_key = ? AND voter = ?",
+                                 (vote.answer_key, vote.voter)).fetchone()  # fmt: skip
+                if row is not None and row[0] == vote.vote:
+                    db.execute("DELETE FROM votes WHERE answer_key = ? AND voter = ?", (vote.answer_key, vote.voter))
+                    result = None
+                else:
+                    db.execute(_UPSERT_VOTE, _vote_row(asdict(vote)))
+                    result = vote.vote
+                db.execute("INSERT INTO vote_presses VALUES (?, ?, ?)", (press_id, result or "", now))
+        return result
+
+    def comment_vote(self, answer_key: str, voter: str, comment: str) -> bool:
+        """Keep what was wrong with the voter's 👎 on an answer; False when there is no such
+        vote (withdrawn, or changed to 👍). Durably."""
+        with self._lock:
+            self._set_durable(True)
+            return self._conn().execute(
+                "UPDATE votes SET comment = ? WHERE answer_key = ? AND voter = ? AND vote = 'down'",
+                (comment, answer_key, voter),
+            ).rowcount == 1
+
+    def tally(self, answer_key: str) -> tuple[int, int]:
+        """(👍, 👎) of an answer: its voters' current votes."""
+        with self._lock:
+            up, down = self._conn().execute(
+                "SELECT COALESCE(SUM(vote = 'up'), 0), COALESCE(SUM(vote = 'down'), 0) FROM votes WHERE answer_key = ?",
+                (answer_key,),
+            ).fetchone()
+        return up, down
 
     def votes(self, since: str = "") -> list[Vote]:
-        """The votes cast at `since` (ISO 8601, UTC) or later, oldest first."""
+        """The current votes cast or changed at `since` (ISO 8601, UTC) or later, oldest first."""
         with self._lock:
             rows = self._conn().execute(
                 f"SELECT {', '.join(VOTE_FIELDS)} FROM votes WHERE time >= ? ORDER BY id", (since,)
@@ -297,14 +389,81 @@ class StateDB:
         return [dict(zip(QUESTION_FIELDS, row)) for row in rows]
 
     def forget(self, pseudonym: str) -> tuple[int, int]:
-        """Durably delete what is kept under a pseudonym: (questions, votes) deleted."""
+        """Durably delete what is kept under a pseudonym: (questions, votes) deleted; the
+        answers behind the buttons of the user's questions, and the prompts sent to them, go too."""
         with self._lock:
             db = self._conn()
             self._set_durable(True)
             with _transaction(db):
                 questions = db.execute("DELETE FROM questions WHERE asker = ?", (pseudonym,)).rowcount
                 votes = db.execute("DELETE FROM votes WHERE voter = ?", (pseudonym,)).rowcount
+                db.execute("DELETE FROM answers WHERE asker = ?", (pseudonym,))
+                db.execute("DELETE FROM vote_prompts WHERE voter = ?", (pseudonym,))
         return questions, votes
+
+    # ---- the answers behind buttons ----------------------------------------------------------
+
+    def add_answer(self, row: dict[str, Any], prune_before: float) -> bool:
+        """Keep an answer (ANSWER_FIELDS) under row["key"]; False if that key is taken.
+        Answers, and prompts, created before `prune_before` (Unix time) go in the same go.
+        Not durable: a power cut may lose the last answers kept; their buttons then say so."""
+        with self._lock:
+            db = self._conn()
+            self._set_durable(False)
+            with _transaction(db):
+                self._prune_answers(prune_before)
+                return db.execute(_INSERT_ANSWER, tuple(row[name] for name in ANSWER_FIELDS)).rowcount == 1
+
+    def answer(self, key: str) -> dict[str, Any] | None:
+        """The answer kept under `key` (ANSWER_FIELDS), or None (never kept, pruned, forgotten)."""
+        with self._lock:
+            row = self._conn().execute(
+                f"SELECT {', '.join(ANSWER_FIELDS)} FROM answers WHERE key = ?", (key,)
+            ).fetchone()
+        return dict(zip(ANSWER_FIELDS, row)) if row else None
+
+    def claim_more(self, key: str, press_id: str) -> bool:
+        """Mark "More passages" of an answer served by press `press_id`: True for the one
+        press that may serve it (and for that press handled again after a restart)."""
+        with self._lock:
+            self._set_durable(False)
+            return self._conn().execute(
+                "UPDATE answers SET more_press = ? WHERE key = ? AND (more_press IS NULL OR more_press = ?)",
+                (press_id, key, press_id),
+            ).rowcount == 1
+
+    def release_more(self, key: str, press_id: str) -> None:
+        """Serving "More passages" failed: the button may be pressed again."""
+        self._write("UPDATE answers SET more_press = NULL WHERE key = ? AND more_press = ?", (key, press_id),
+                    durable=False)  # fmt: skip
+
+    def prune_answers(self, before: float) -> int:
+        """Delete the answers (and prompts) created before `before` (Unix time); how many answers."""
+        with self._lock:
+            self._set_durable(False)
+            return self._prune_answers(before)
+
+    def claim_prompt(self, answer_key: str, voter: str, now: float) -> bool:
+        """True once per answer and voter: the one time "what was wrong?" is asked."""
+        with self._lock:
+            self._set_durable(False)
+            return self._conn().execute(
+                "INSERT OR IGNORE INTO vote_prompts (answer_key, voter, message_id, created_at) VALUES (?, ?, NULL, ?)",
+                (answer_key, voter, now),
+            ).rowcount == 1
+
+    def prompt_sent(self, answer_key: str, voter: str, message_id: int) -> None:
+        """The prompt is message `message_id` of the voter's private chat."""
+        self._write("UPDATE vote_prompts SET message_id = ? WHERE answer_key = ? AND voter = ?",
+                    (message_id, answer_key, voter))  # fmt: skip
+
+    def prompted_answer(self, voter: str, message_id: int) -> str | None:
+        """The answer whose "what was wrong?" prompt to this voter is message `message_id`, or None."""
+        with self._lock:
+            row = self._conn().execute(
+                "SELECT answer_key FROM vote_prompts WHERE voter = ? AND message_id = ?", (voter, message_id)
+            ).fetchone()
+        return row[0] if row else None
 
     # ---- the JSONL files of earlier versions -----------------------------------------------
 
@@ -317,9 +476,13 @@ class StateDB:
             done = {row[0] for row in db.execute("SELECT source FROM imports")}
             self._set_durable(True)
             if votes is not None and "votes" not in done and votes.is_file():
-                rows = [_vote_row(record) for record in read_votes(votes)]
+                # One vote per voter, question and passage, their last press: what version 3
+                # made of the presses already in the database (MIGRATIONS[2]).
+                last = {(r.get("voter"), r.get("question"), r.get("article_id"), r.get("position")): r
+                        for r in read_votes(votes)}  # fmt: skip
+                rows = [_vote_row({**record, "answer_key": f"imported:{n}"}) for n, record in enumerate(last.values())]
                 with _transaction(db):
-                    db.executemany(_INSERT_VOTE, rows)
+                    db.executemany(_UPSERT_VOTE, rows)
                     _record_import(db, "votes", votes, len(rows))
                 log.info("imported %d vote(s) from %s into %s", len(rows), votes, self.path)
             if journal is not None and "journal" not in done and journal.is_file():
@@ -342,6 +505,12 @@ class StateDB:
 
     # ---- under the lock ---------------------------------------------------------------------
 
+    def _prune_answers(self, before: float) -> int:
+        db = self._conn()
+        db.execute("DELETE FROM vote_prompts WHERE created_at < ?", (before,))
+        db.execute("DELETE FROM vote_presses WHERE created_at < ?", (before,))
+        return db.execute("DELETE FROM answers WHERE created_at < ?", (before,)).rowcount
+
     def _conn(self) -> sqlite3.Connection:
         if self._db is None:
             raise RuntimeError("StateDB.open() must run first")
@@ -362,7 +531,15 @@ class StateDB:
 _INSERT_QUESTION = (
     f"INSERT INTO questions ({', '.join(QUESTION_FIELDS)}) VALUES ({', '.join('?' * len(QUESTION_FIELDS))})"
 )
-_INSERT_VOTE = f"INSERT INTO votes ({', '.join(VOTE_FIELDS)}) VALUES ({', '.join('?' * len(VOTE_FIELDS))})"
+# A voter has one vote per answer: a new one replaces it (and its comment, if it brings none).
+_UPSERT_VOTE = (
+    f"INSERT INTO votes ({', '.join(VOTE_FIELDS)}) VALUES ({', '.join('?' * len(VOTE_FIELDS))})"
+    " ON CONFLICT (answer_key, voter) DO UPDATE SET vote = excluded.vote, time = excluded.time,"
+    " comment = excluded.comment"
+)
+_INSERT_ANSWER = (
+    f"INSERT OR IGNORE INTO answers ({', '.join(ANSWER_FIELDS)}) VALUES ({', '.join('?' * len(ANSWER_FIELDS))})"
+)
 
 
 def _vote_row(record: dict[str, Any]) -> tuple[Any, ...]:

@@ -23,8 +23,22 @@ RATE_LIMITED = "Too many questions — try again in {seconds} s."
 MORE_PASSAGES_BUTTON = "More passages"
 HELPFUL_BUTTON = "👍"
 NOT_HELPFUL_BUTTON = "👎"
-EXPIRED = "That answer is too old, sorry: please ask again."
-THANKS_FOR_FEEDBACK = "Thanks for the feedback"
+# A vote button with its count of votes, e.g. "👍 2" (without a count while it has none).
+VOTE_BUTTON_COUNT = "{label} {count}"
+# A button whose answer is no longer kept (ANSWER_BUTTONS_DAYS, or /forget_me): why it cannot work.
+EXPIRED = "I no longer keep that answer (answers behind buttons are kept {days} day(s)): please ask again."
+VOTE_COUNTED_UP = "Thanks for the feedback: 👍 counted. Press it again to take it back."
+VOTE_COUNTED_DOWN = "Thanks for the feedback: 👎 counted. Press it again to take it back."
+VOTE_WITHDRAWN = "Your vote is taken back."
+MORE_ALREADY_SHOWN = "The other passages are already shown."
+# After a 👎 in a private chat, once per answer; a reply to it is kept with the vote.
+WHAT_WAS_WRONG = (
+    "Sorry it didn't help. What was wrong with that answer? <i>Reply to this message</i> in a few "
+    "words if you like, or just ask your next question."
+)
+WHAT_WAS_WRONG_PLACEHOLDER = "What was wrong with the answer?"  # in the input field; at most 64 characters
+COMMENT_KEPT = "Thanks, I've noted that with your 👎."
+COMMENT_WITHOUT_VOTE = "You took that 👎 back, so I haven't kept this."
 
 # ---- answers ---------------------------------------------------------------------------------
 

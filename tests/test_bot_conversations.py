@@ -109,6 +109,6 @@ async def test_more_passages_on_a_follow_up_asks_with_its_history(engine, servic
     await replies.answer_question(FIRST, IN_PRIVATE, engine, services)
     reply = await replies.answer_question(FOLLOW_UP, IN_PRIVATE, engine, services)
     key = reply.buttons[0][0].data.removeprefix("more:")
-    pressed = replies.press_more(key, IN_PRIVATE, engine, services)
+    pressed = await replies.press_more(key, IN_PRIVATE, engine, services)
     await pressed.follow_up()
     assert engine.histories[-1] == (FIRST,)

@@ -4,6 +4,7 @@ model, no network; the end-to-end tests check the same over HTTP with the real e
 
 from __future__ import annotations
 
+import logging
 
 import pytest
 
@@ -49,7 +50,7 @@ async def test_an_answer_quotes_the_passage_with_vote_and_more_buttons(engine, s
     key = more.removeprefix("more:")
     assert (up, down) == (f"vote:{key}:up", f"vote:{key}:down")
     assert [[b.label for b in row] for row in reply.buttons] == [["More passages"], ["👍", "👎"]]
-    assert reply.remember == services.questions.get(key) and reply.remember.shown == SHOWN
+    assert reply.remember == services.questions.get(key).asked and reply.remember.shown == SHOWN
     assert engine.asked == [(QUESTION, None)]  # cleaned and stripped
 
 
@@ -101,34 +102,143 @@ async def test_an_example_button_asks_its_question_and_echoes_it(engine, service
     assert out_of_range.notice is None and out_of_range.follow_up is None
 
 
-async def test_more_passages_shows_the_others_and_not_the_one_quoted(engine, services):
+async def test_more_passages_shows_the_others_once_and_then_its_button_goes(engine, services):
     answer = await replies.answer_question(QUESTION, ALICE, engine, services)
     key = data_of(answer)[0].removeprefix("more:")
-    pressed = replies.press_more(key, ALICE, engine, services)
+    pressed = await replies.press_more(key, ALICE, engine, services)
     assert pressed.notice is None
     more = (await pressed.follow_up()).html
     assert "Musk joined in February." in more and "5 million" not in more and more.startswith("❓")
     assert engine.asked[-1] == (QUESTION, replies.MORE_PASSAGES + 1)
-    assert replies.press_more("0123456789", ALICE, engine, services).notice == texts.EXPIRED
-    limited = replies.press_more(key, ALICE, engine, services)  # Alice's third question this minute
-    assert limited.notice.startswith("Too many questions") and limited.follow_up is None
+    assert [[b.data for b in row] for row in pressed.keyboard] == [[f"vote:{key}:up", f"vote:{key}:down"]]
+    again = await replies.press_more(key, ALICE, engine, services)  # pressed before the button went
+    assert again.notice == texts.MORE_ALREADY_SHOWN and again.follow_up is None and again.keyboard == pressed.keyboard
+    assert len(engine.asked) == 2
+    assert (await replies.press_more("0123456789", ALICE, engine, services)).notice == texts.EXPIRED.format(days=7)
+
+
+async def test_more_passages_that_failed_may_be_pressed_again(engine, services):
+    answer = await replies.answer_question(QUESTION, ALICE, engine, services)
+    key = data_of(answer)[0].removeprefix("more:")
+    broken = FakeEngine()
+    broken.ask = lambda *args: 1 / 0
+    with pytest.raises(ZeroDivisionError):
+        await (await replies.press_more(key, ALICE, broken, services)).follow_up()
+    assert "Musk joined" in (await (await replies.press_more(key, ALICE, engine, services)).follow_up()).html
 
 
 async def test_when_no_other_passage_matches_it_says_so(services):
     engine = FakeEngine({QUESTION: make_answer(QUESTION, [make_hit(SHOWN)])})
     answer = await replies.answer_question(QUESTION, ALICE, engine, services)
-    pressed = replies.press_more(data_of(answer)[0].removeprefix("more:"), ALICE, engine, services)
+    pressed = await replies.press_more(data_of(answer)[0].removeprefix("more:"), ALICE, engine, services)
     assert "No other passage matches" in (await pressed.follow_up()).html
 
 
-async def test_a_vote_is_on_disk_under_a_pseudonym_before_the_thanks(engine, services):
+def labels(answer) -> list[str]:
+    return [button.label for row in answer.keyboard for button in row]
+
+
+async def test_one_vote_per_user_and_answer_changed_and_taken_back_with_the_counts_shown(engine, services):
     answer = await replies.answer_question(QUESTION, ALICE, engine, services)
     key = data_of(answer)[0].removeprefix("more:")
-    assert (await replies.press_vote(key, False, ALICE, services)).notice == texts.THANKS_FOR_FEEDBACK
+    up = await replies.press_vote(key, True, ALICE, services)
+    assert up.notice == texts.VOTE_COUNTED_UP and labels(up) == ["More passages", "👍 1", "👎"]
     [vote] = services.state.votes()
-    assert vote.vote == "down" and vote.question == QUESTION and "5 million" in vote.passage
+    assert vote.vote == "up" and vote.question == QUESTION and "5 million" in vote.passage and vote.answer_key == key
     assert vote.voter == services.pseudonym(ALICE.user_id) and "1001" not in repr(vote)
-    assert (await replies.press_vote("ffff", True, ALICE, services)).notice == texts.EXPIRED
+    again = await replies.press_vote(key, True, ALICE, services)  # the same button: taken back
+    assert again.notice == texts.VOTE_WITHDRAWN and labels(again) == ["More passages", "👍", "👎"]
+    assert services.state.votes() == []
+    await replies.press_vote(key, True, ALICE, services)
+    changed = await replies.press_vote(key, False, ALICE, services)  # the other one: changed
+    assert changed.notice == texts.VOTE_COUNTED_DOWN and labels(changed) == ["More passages", "👍", "👎 1"]
+    assert [v.vote for v in services.state.votes()] == ["down"]
+    # Another reader's vote on the same answer counts too (in a group, everyone sees the counts).
+    bob = await replies.press_vote(key, False, ChatContext(1002, "ru", -5, in_group=True), services)
+    assert labels(bob) == ["More passages", "👍", "👎 2"] and bob.follow_up is None  # no prompt in a group
+    assert "👍 0 · 👎 2" in (await replies.stats(ADMIN, services)).html  # /stats: votes, not presses
+    assert (await replies.press_vote("ffff", True, ALICE, services)).notice == texts.EXPIRED.format(days=7)
+
+
+async def test_after_a_thumbs_down_the_reply_to_what_was_wrong_is_kept_and_not_answered(engine, services):
+    answer = await replies.answer_question(QUESTION, ALICE, engine, services)
+    key = data_of(answer)[0].removeprefix("more:")
+    down = await replies.press_vote(key, False, ALICE, services)
+    prompt = await down.follow_up()
+    assert prompt.html == texts.WHAT_WAS_WRONG and prompt.reply_placeholder == texts.WHAT_WAS_WRONG_PLACEHOLDER
+    assert shown(prompt.html) and len(prompt.reply_placeholder) <= 64 and prompt.buttons == ()
+    await down.sent(77)  # the prompt's message id
+    asked = len(engine.asked)
+    assert await replies.note_comment("It quoted the wrong year", ALICE, 76, services) is None  # not the prompt
+    assert await replies.note_comment("It quoted the wrong year", BOB, 77, services) is None  # not Bob's prompt
+    noted = await replies.note_comment(" It quoted the wrong year\x00", ALICE, 77, services)
+    assert noted.html == texts.COMMENT_KEPT and len(engine.asked) == asked  # the engine was not asked
+    [vote] = services.state.votes()
+    assert (vote.vote, vote.comment) == ("down", "It quoted the wrong year")
+    await replies.press_vote(key, False, ALICE, services)  # taken back, comment and all
+    assert services.state.votes() == []
+    assert (await replies.note_comment("never mind", ALICE, 77, services)).html == texts.COMMENT_WITHOUT_VOTE
+    again = await replies.press_vote(key, False, ALICE, services)
+    assert again.notice == texts.VOTE_COUNTED_DOWN and again.follow_up is None  # asked once per answer
+
+
+async def test_a_press_handled_again_after_a_restart_neither_undoes_nor_loses_what_it_did(engine, services):
+    answer = await replies.answer_question(QUESTION, ALICE, engine, services)
+    key = data_of(answer)[0].removeprefix("more:")
+    await replies.press_vote(key, True, ALICE, services, "query-1")
+    replayed = await replies.press_vote(key, True, ALICE, services, "query-1")  # the journal replays it
+    assert replayed.notice == texts.VOTE_COUNTED_UP and labels(replayed) == ["More passages", "👍 1", "👎"]
+    claimed = await replies.press_more(key, ALICE, engine, services, "query-2")  # killed before it posted
+    again = await replies.press_more(key, ALICE, engine, services, "query-2")
+    assert claimed.follow_up is not None and again.follow_up is not None  # the replay serves it
+    other = await replies.press_more(key, ALICE, engine, services, "query-3")
+    assert other.notice == texts.MORE_ALREADY_SHOWN and other.follow_up is None
+
+
+async def test_the_buttons_work_on_services_started_again_on_the_same_database(engine, tmp_path):
+    with open_services(tmp_path) as services:
+        answer = await replies.answer_question(QUESTION, ALICE, engine, services)
+        key = data_of(answer)[0].removeprefix("more:")
+        await replies.press_vote(key, True, ALICE, services)
+    with open_services(tmp_path) as restarted:  # a new process: nothing of the first in memory
+        down = await replies.press_vote(key, False, ALICE, restarted)
+        assert down.notice == texts.VOTE_COUNTED_DOWN and labels(down) == ["More passages", "👍", "👎 1"]
+        more = await replies.press_more(key, ALICE, engine, restarted)
+        assert "Musk joined" in (await more.follow_up()).html
+
+
+async def test_an_answer_past_keeping_says_why_its_buttons_no_longer_work(engine, tmp_path):
+    with open_services(tmp_path, answer_buttons_days=2) as services:
+        now = [1_700_000_000.0]
+        services.questions._clock = lambda: now[0]
+        answer = await replies.answer_question(QUESTION, ALICE, engine, services)
+        key = data_of(answer)[0].removeprefix("more:")
+        now[0] += 2 * 86_400 + 1
+        expired = await replies.press_vote(key, True, ALICE, services)
+        assert expired.notice == texts.EXPIRED.format(days=2) and "2 day(s)" in expired.notice
+        assert expired.keyboard is None and services.state.votes() == []
+        await replies.answer_question(QUESTION, BOB, engine, services)  # keeping one prunes the old
+        assert services.state.answer(key) is None
+
+
+async def test_only_questions_count_toward_the_rate_limit_and_each_held_back_one_is_logged(engine, services, caplog):
+    caplog.set_level(logging.INFO, logger="bot.replies")
+    first = await replies.answer_question(QUESTION, ALICE, engine, services)
+    key = data_of(first)[0].removeprefix("more:")
+    for _ in range(3):  # example buttons, "More passages" and votes are presses, not questions
+        assert "<blockquote>" in (await replies.press_example(0, ALICE, engine, services).follow_up()).html
+    await (await replies.press_more(key, ALICE, engine, services)).follow_up()
+    await replies.press_vote(key, True, ALICE, services)
+    assert "<blockquote>" in (await replies.answer_question(QUESTION, ALICE, engine, services)).html  # the 2nd
+    caplog.clear()
+    told = await replies.answer_question(QUESTION, ALICE, engine, services)
+    assert told.html.startswith("Too many questions — try again in")
+    assert await replies.answer_question(QUESTION, ALICE, engine, services) is None
+    assert await replies.answer_question(QUESTION, ALICE, engine, services) is None
+    held = [r.getMessage() for r in caplog.records if "held back" in r.getMessage()]
+    assert len(held) == 3 and all(services.pseudonym(ALICE.user_id) in line for line in held)
+    assert "told so" in held[0] and all("already told" in line for line in held[1:])
+    assert "1001" not in caplog.text
 
 
 async def test_inline_mode_offers_each_passage_with_its_place(engine, services):

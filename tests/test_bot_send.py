@@ -19,13 +19,16 @@ class Recorder:
     def __getattr__(self, name: str):
         async def method(*args, **kwargs):
             self._calls.append((name, args, kwargs))
+            return SimpleNamespace(message_id=100 + len(self._calls))  # what a send returns
 
         return method
 
 
 def update(calls: list, *, pressed: bool = False) -> SimpleNamespace:
-    query = SimpleNamespace(answer=Recorder(calls).answer, message=SimpleNamespace(message_id=41)) if pressed else None
-    return SimpleNamespace(callback_query=query, effective_message=Recorder(calls), effective_chat=Recorder(calls))
+    recorder = Recorder(calls)
+    query = SimpleNamespace(answer=recorder.answer, edit_message_reply_markup=recorder.edit_message_reply_markup,
+                            message=SimpleNamespace(message_id=41, is_accessible=True)) if pressed else None  # fmt: skip
+    return SimpleNamespace(callback_query=query, effective_message=recorder, effective_chat=recorder)
 
 
 def test_buttons_become_an_inline_keyboard_with_the_same_callback_data():
@@ -60,6 +63,28 @@ async def test_a_pressed_button_gets_its_notice_before_the_follow_up_is_made():
     calls.clear()
     await answer_button(update(calls, pressed=True), ButtonAnswer())
     assert calls == [("answer", (None,), {})]
+
+
+async def test_a_press_can_redraw_the_pressed_buttons_and_learn_the_follow_ups_id():
+    calls: list = []
+    sent_ids: list[int] = []
+
+    async def prompt() -> Reply:
+        return Reply("What was wrong?", reply_placeholder="What was wrong?")
+
+    async def sent(message_id: int) -> None:
+        sent_ids.append(message_id)
+
+    redrawn = answer_buttons("abc", more=False, down=1)
+    await answer_button(update(calls, pressed=True), ButtonAnswer("counted", prompt, keyboard=redrawn, sent=sent))
+    assert [c[0] for c in calls] == ["answer", "send_message", "edit_message_reply_markup"]
+    force = calls[1][2]["reply_markup"]
+    assert force.force_reply and force.selective and force.input_field_placeholder == "What was wrong?"
+    assert sent_ids == [102]  # the id the send returned
+    assert calls[2][1] == (keyboard(redrawn),)
+    assert keyboard(redrawn).to_dict()["inline_keyboard"] == [
+        [{"text": "👍", "callback_data": "vote:abc:up"}, {"text": "👎 1", "callback_data": "vote:abc:down"}]
+    ]
 
 
 async def test_inline_results_are_html_articles_numbered_in_order():

@@ -12,6 +12,7 @@ from bot.addressing import command_argument, question_for_bot
 from bot.replies import refusal_for
 from bot.privacy import pseudonym
 from bot.questions import AskedQuestion, QuestionStore
+from bot.state import StateDB
 from bot.ratelimit import SlidingWindowLimiter
 from tests.fakes import make_passage
 
@@ -93,8 +94,21 @@ def test_pseudonym_is_keyed_and_hides_the_id():
     assert "1001" not in first and len(first) == 16
 
 
-def test_question_store_forgets_the_oldest():
-    store = QuestionStore(capacity=2)
-    keys = [store.add(AskedQuestion(f"q{i}", make_passage())) for i in range(3)]
-    assert store.get(keys[0]) is None and store.get(keys[2]).question == "q2"
-    assert all(len(f"vote:{k}:down".encode()) <= 64 for k in keys)
+def test_question_store_keeps_answers_in_the_database_for_its_days(tmp_path):
+    state = StateDB(tmp_path / "bot.sqlite3")
+    state.open()
+    now = [1_700_000_000.0]
+    store = QuestionStore(state, days=3, clock=lambda: now[0])
+    try:
+        asked = AskedQuestion("q0", make_passage(heading="A heading"), ("earlier?",), "Second sentence.")
+        first = store.add(asked, asker="p")
+        assert store.get(first).asked == asked and not store.get(first).more_shown  # read back whole
+        now[0] += 2 * 86_400
+        second = store.add(AskedQuestion("q1", make_passage()), asker="p")
+        now[0] += 86_400 + 1  # the first is past keeping: not served, then pruned by the next add
+        assert store.get(first) is None and store.get(second).asked.question == "q1"
+        store.add(AskedQuestion("q2", make_passage()), asker="p")
+        assert state.answer(first) is None and state.answer(second) is not None
+        assert all(len(f"vote:{k}:down".encode()) <= 64 for k in (first, second))
+    finally:
+        state.close()

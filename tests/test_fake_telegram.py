@@ -14,6 +14,8 @@ import pytest_asyncio
 from telegram import (
     Bot,
     BotCommand,
+    Chat,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -241,6 +243,30 @@ async def test_edit_delete_and_not_modified(bot: Bot, api: FakeBotApi) -> None:
     with pytest.raises(BadRequest, match="(?i)message to delete not found"):
         await bot.delete_message(ALICE, sent.message_id)
     assert api.messages(ALICE) == []
+
+
+@pytest.mark.asyncio
+async def test_keyboard_edits_and_force_reply(bot: Bot, api: FakeBotApi) -> None:
+    both = InlineKeyboardMarkup.from_row([InlineKeyboardButton("A", callback_data="a"),
+                                          InlineKeyboardButton("B", callback_data="b")])  # fmt: skip
+    sent = await bot.send_message(ALICE, "pick", reply_markup=both)
+    one = InlineKeyboardMarkup.from_button(InlineKeyboardButton("B", callback_data="b"))
+    await bot.edit_message_reply_markup(ALICE, sent.message_id, reply_markup=one)
+    assert api.messages(ALICE)[-1]["reply_markup"]["inline_keyboard"] == [[{"text": "B", "callback_data": "b"}]]
+    with pytest.raises(ValueError, match="no button"):  # a client shows only the buttons the message has
+        api.press_button(sent.message_id, "a", chat_id=ALICE)
+    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+        await bot.edit_message_reply_markup(ALICE, sent.message_id, reply_markup=one)
+    prompt = await bot.send_message(ALICE, "Why?", reply_markup=ForceReply(selective=True, input_field_placeholder="Say"))
+    assert api.reply_keyboard(ALICE) == {"force_reply": True, "selective": True, "input_field_placeholder": "Say"}
+    assert "reply_markup" not in api.messages(ALICE)[-1]  # not part of the Message, as on Telegram
+    with pytest.raises(BadRequest, match="(?i)can't parse reply keyboard"):
+        await bot.send_message(ALICE, "Why?", reply_markup=ForceReply(input_field_placeholder="x" * 65))
+    channel = api.remember_chat(Chat(-1002000000001, "channel", title="News"))
+    with pytest.raises(BadRequest, match="(?i)not supported in channels"):
+        await bot.send_message(channel.id, "Why?", reply_markup=ForceReply())
+    answer = api.send_message("Because", reply_to_message_id=prompt.message_id)
+    assert answer.reply_to_message.message_id == prompt.message_id
 
 
 @pytest.mark.asyncio

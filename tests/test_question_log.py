@@ -153,9 +153,11 @@ def test_the_report_counts_groups_and_ranks(tmp_path):
     state.open()
     now = 1_700_000_000.0
     fill(state, now)
-    vote = Vote.on(QUESTION, SHOWN, helpful=False, voter="pseudo", answer="It has 5 million downloads.")
+    vote = Vote.on(QUESTION, SHOWN, helpful=False, voter="pseudo", answer="It has 5 million downloads.", answer_key="a")
     state.add_vote(vote)
-    state.add_vote(Vote.on(QUESTION, SHOWN, helpful=True, voter="other", answer="It has 5 million downloads."))
+    state.add_vote(Vote.on(QUESTION, SHOWN, helpful=True, voter="other", answer="It has 5 million downloads.",
+                           answer_key="a"))  # fmt: skip
+    state.comment_vote("a", "pseudo", "Not the number I asked for")
     try:
         # The hashing embedder: "author of Hamlet" shares too few words to join "who wrote hamlet".
         figures = report.build(state, 30, HashingEmbedder().embed, now=now + 60)
@@ -168,11 +170,16 @@ def test_the_report_counts_groups_and_ranks(tmp_path):
     assert [d["questions"] for d in data["per_day"]] == [2, 2, 2]
     assert data["most_downvoted"][0]["answer"] == "It has 5 million downloads." and data["most_downvoted"][0]["down"] == 1
     assert [q["question"] for q in data["lowest_confidence"]] == [QUESTION, "Is it free?"]
+    [comment] = data["comments"]
+    assert (comment["question"], comment["comment"]) == (QUESTION, "Not the number I asked for")
+    assert comment["answer"] == "It has 5 million downloads."
     table = report.as_table(figures)
     assert "answered               2  (33%)" in table and "Who wrote Hamlet?" in table
+    assert "Not the number I asked for" in table
     page = report_html.render_page(figures)
     assert "<svg" in page and "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
     assert "Who wrote Hamlet?" in page and "src=" not in page and "<link" not in page
+    assert "Not the number I asked for" in page
     json.dumps(data)  # serialisable
 
 
@@ -195,13 +202,17 @@ def test_export_eval_rows_and_index_eval_skips_rows_to_label(tmp_path):
     state.open()
     try:
         fill(state, 1_700_000_000.0)
-        state.add_vote(Vote.on(QUESTION, SHOWN, helpful=True, voter="p", answer="It has 5 million downloads."))
-        state.add_vote(Vote.on("Is it free?", SHOWN, helpful=False, voter="p", answer="Mostly on iPhones."))
+        state.add_vote(Vote.on(QUESTION, SHOWN, helpful=True, voter="p", answer="It has 5 million downloads.",
+                               answer_key="a1"))  # fmt: skip
+        state.add_vote(Vote.on("Is it free?", SHOWN, helpful=False, voter="p", answer="Mostly on iPhones.",
+                               answer_key="a2"))  # fmt: skip
+        state.comment_vote("a2", "p", "It is about phones")
         rows = report.eval_rows(state)
     finally:
         state.close()
     assert rows[0] == {"question": QUESTION, "answers": ["It has 5 million downloads."], "source": "vote:up"}
     assert rows[1]["needs_label"] is True and rows[1]["answers"] == [] and rows[1]["shown"] == "Mostly on iPhones."
+    assert rows[1]["comment"] == "It is about phones"
     assert [r["question"] for r in rows[2:]] == ["Who wrote Hamlet?", "Who is the author of Hamlet?",
                                                  "What is the capital of France?"]  # fmt: skip
     path = tmp_path / "eval.jsonl"
@@ -239,7 +250,8 @@ def test_the_commands_read_the_database_without_the_model(tmp_path, monkeypatch,
     state.open()  # held, as by the running bot
     try:
         QuestionLog(state, days=30).write(ANSWERED, asker="pseudo", language="en")
-        state.add_vote(Vote.on(QUESTION, SHOWN, helpful=True, voter="pseudo", answer="It has 5 million downloads."))
+        state.add_vote(Vote.on(QUESTION, SHOWN, helpful=True, voter="pseudo", answer="It has 5 million downloads.",
+                               answer_key="a"))  # fmt: skip
         assert main(["report", "--json", "--days", "100000000", "--html", str(tmp_path / "r.html")]) == 0
         data = json.loads(capsys.readouterr().out)
         assert (data["questions"], data["answered"], data["votes_up"], data["unanswered"]) == (1, 1, 1, [])

@@ -308,11 +308,20 @@ async def test_with_polling_put_does_not_wait_for_the_disk_but_the_next_get_upda
     assert on_disk_when_confirmed == [[5]]
 
 
-def test_question_store_is_bounded():
-    store = QuestionStore(capacity=100)
-    for n in range(1000):
-        store.add(AskedQuestion(f"q{n}", make_passage()))
-    assert len(store._items) == 100
+def test_question_store_is_bounded_by_its_days(tmp_path):
+    state = StateDB(tmp_path / "bot.sqlite3")
+    state.open()
+    now = [1_700_000_000.0]
+    store = QuestionStore(state, days=1, clock=lambda: now[0])
+    try:
+        for n in range(300):
+            store.add(AskedQuestion(f"q{n}", make_passage()), asker="p")
+            now[0] += 600  # one every ten minutes: a day holds 144
+        assert state.prune_answers(0) == 0
+        kept = state._conn().execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+        assert kept == 145  # a day of them (144 intervals), both ends included
+    finally:
+        state.close()
 
 
 CONFLICT = (409, b'{"ok": false, "error_code": 409, "description": "Conflict: terminated by other getUpdates request"}')

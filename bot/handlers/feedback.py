@@ -11,6 +11,9 @@ from .send import answer_button
 
 
 async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """👍 / 👎 on an answer."""
+    """👍 / 👎 on an answer: counted, changed or taken back, and the keyboard redrawn."""
     key, helpful = context.match.group(1), context.match.group(2) == "up"
-    await answer_button(update, await replies.press_vote(key, helpful, chat_of(update), services_of(context)))
+    services = services_of(context)
+    async with services.answer_locks(key):  # presses on one answer one at a time: the last keyboard wins
+        pressed = await replies.press_vote(key, helpful, chat_of(update), services, update.callback_query.id)
+        await answer_button(update, pressed, quote_pressed=True)  # "what was wrong?" quotes the answer

@@ -16,8 +16,14 @@ from .send import answer_button, answer_inline, send
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message in a private chat is a question."""
-    await _answer(update, context, update.effective_message.text)
+    """A text message in a private chat is a question, unless it replies to "what was wrong?"."""
+    message = update.effective_message
+    replied = message.reply_to_message.message_id if message.reply_to_message else None
+    noted = await replies.note_comment(message.text, chat_of(update), replied, services_of(context))
+    if noted is not None:
+        await send(update, noted)
+    else:
+        await _answer(update, context, message.text)
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -52,9 +58,11 @@ async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """"More passages": the next best passages for that answer's question."""
-    answer = replies.press_more(context.match.group(1), chat_of(update), engine_of(context), services_of(context))
-    await answer_button(update, answer, quote_pressed=True)
+    """"More passages": the next best passages for that answer's question, once."""
+    key, services = context.match.group(1), services_of(context)
+    async with services.answer_locks(key):  # a second press waits, then finds it served
+        answer = await replies.press_more(key, chat_of(update), engine_of(context), services, update.callback_query.id)
+        await answer_button(update, answer, quote_pressed=True)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

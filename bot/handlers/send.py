@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import (
     CallbackQuery,
+    ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQuery,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
+    Message,
     ReplyParameters,
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from ..buttons import Buttons
 from ..reply import ButtonAnswer, InlineAnswer, Reply
+
+log = logging.getLogger(__name__)
 
 
 def keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
@@ -25,30 +32,53 @@ def keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons])
 
 
-async def send(update: Update, reply: Reply | None, *, quote: int | None = None) -> None:
+async def send(update: Update, reply: Reply | None, *, quote: int | None = None) -> Message | None:
     """Reply to the user's message (quoted in groups), or post in the chat for a button press,
-    quoting message `quote` if it still exists. None sends nothing."""
+    quoting message `quote` if it still exists. None sends nothing. The message sent."""
     if reply is None:
-        return
-    markup = keyboard(reply.buttons)
+        return None
+    markup: InlineKeyboardMarkup | ForceReply | None = keyboard(reply.buttons)
+    if reply.reply_placeholder is not None:
+        # selective: in a group, only the user it answers is asked (prompts are private so far).
+        markup = ForceReply(selective=True, input_field_placeholder=reply.reply_placeholder)
     if quote is not None:
         reply_to = ReplyParameters(quote, allow_sending_without_reply=True)
-        await update.effective_chat.send_message(reply.html, reply_markup=markup, reply_parameters=reply_to)
-    elif update.callback_query is None and update.effective_message is not None:
-        await update.effective_message.reply_text(reply.html, reply_markup=markup)
-    else:
-        await update.effective_chat.send_message(reply.html, reply_markup=markup)
+        return await update.effective_chat.send_message(reply.html, reply_markup=markup, reply_parameters=reply_to)
+    if update.callback_query is None and update.effective_message is not None:
+        return await update.effective_message.reply_text(reply.html, reply_markup=markup)
+    return await update.effective_chat.send_message(reply.html, reply_markup=markup)
 
 
 async def answer_button(update: Update, answer: ButtonAnswer, *, quote_pressed: bool = False) -> None:
     """Stop the pressed button's spinner (with the notice, if any), then post the follow-up,
-    quoting the message that carried the button when `quote_pressed`."""
+    quoting the message that carried the button when `quote_pressed`, then change the
+    pressed message's buttons."""
     query: CallbackQuery = update.callback_query
-    await query.answer(answer.notice)
+    try:
+        await query.answer(answer.notice)
+    except BadRequest as exc:
+        # Too late to answer: a press handled again after a restart (bot.journal), whose
+        # spinner Telegram stopped long ago. What the press does is still done.
+        log.info("button press %s not answered: %s", query.id, exc.message)
+    pressed = query.message if query.message is not None and query.message.is_accessible else None
     if answer.follow_up is not None:
         reply = await answer.follow_up()
-        quote = query.message.message_id if quote_pressed and query.message else None
-        await send(update, reply, quote=quote)
+        quote = pressed.message_id if quote_pressed and pressed else None
+        sent = await send(update, reply, quote=quote)
+        if sent is not None and answer.sent is not None:
+            await answer.sent(sent.message_id)
+    if answer.keyboard is not None and pressed is not None:
+        await edit_buttons(query, answer.keyboard)
+
+
+async def edit_buttons(query: CallbackQuery, buttons: Buttons) -> None:
+    """Replace the buttons of the message that carried the pressed one. Telegram refusing it
+    (the buttons already show this: "message is not modified"; the message deleted since)
+    leaves the press handled: what it did is in STATE_DB, and the next press redraws them."""
+    try:
+        await query.edit_message_reply_markup(keyboard(buttons))
+    except BadRequest as exc:
+        log.info("buttons not changed: %s", exc.message)
 
 
 async def answer_inline(query: InlineQuery, answer: InlineAnswer) -> None:

@@ -121,6 +121,20 @@ def validate_inline_keyboard(rows: Any) -> None:
             raise bad_request("BUTTON_DATA_INVALID")
 
 
+def validate_force_reply(markup: dict[str, Any], chat: Chat) -> None:
+    """Reject a ForceReply Telegram does not take: force_reply must be true, the input field's
+    placeholder 1-64 characters, and channels have no reply interface to show. (The exact
+    description Telegram gives for each is not documented: the generic one is used.)"""
+    unparsable = bad_request("can't parse reply keyboard markup JSON object")
+    if markup.get("force_reply") is not True:
+        raise unparsable
+    placeholder = markup.get("input_field_placeholder")
+    if placeholder is not None and not (isinstance(placeholder, str) and 1 <= len(placeholder) <= 64):
+        raise unparsable
+    if chat.type == "channel":
+        raise bad_request("force reply is not supported in channels")
+
+
 def placeholder_chat(chat_id: int) -> Chat:
     if chat_id > 0:
         return Chat(chat_id, "private", first_name=f"User {chat_id}")

@@ -41,6 +41,7 @@ from .api_support import (
     placeholder_chat,
     scope_key,
     set_or_clear,
+    validate_force_reply,
     validate_inline_keyboard,
 )
 from .state import DEFAULT_ALLOWED, PollSlot, TelegramState, now_dt, now_ts, to_json
@@ -344,6 +345,9 @@ class BotApiMethods:
         if "inline_keyboard" not in markup:
             if not {"keyboard", "remove_keyboard", "force_reply"} & markup.keys():
                 raise bad_request("can't parse reply keyboard markup JSON object")
+            if "force_reply" in markup:
+                validate_force_reply(markup, self.state.chats.get(chat_id) or placeholder_chat(chat_id))
+            # Not part of the Message Telegram returns: kept per chat (reply_keyboard()).
             self.state.reply_keyboards[chat_id] = markup
             return None
         validate_inline_keyboard(markup["inline_keyboard"])
