@@ -31,6 +31,7 @@ from .api_support import (
     COMMAND_NAME,
     NOT_MODIFIED,
     QUERY_INVALID,
+    REACTION_EMOJI,
     ApiError,
     bad_request,
     chat_full_info,
@@ -58,7 +59,7 @@ SERVED_METHODS = (
     "getMe getUpdates deleteWebhook setWebhook getWebhookInfo close logOut "
     "setMyCommands getMyCommands deleteMyCommands setMyDescription getMyDescription "
     "setMyShortDescription getMyShortDescription setChatMenuButton getChatMenuButton "
-    "sendMessage editMessageText editMessageReplyMarkup deleteMessage sendChatAction "
+    "sendMessage editMessageText editMessageReplyMarkup deleteMessage sendChatAction setMessageReaction "
     "answerCallbackQuery answerInlineQuery getChat getChatMember leaveChat"
 ).split()
 
@@ -244,6 +245,24 @@ class BotApiMethods:
         chat_id = self._known_chat(params).id
         if not self.state.delete_message(chat_id, get_int(params, "message_id")):
             raise bad_request("message to delete not found")
+        return True
+
+    def set_message_reaction(self, params: dict[str, Any]) -> bool:
+        """A bot sets at most one reaction, an emoji Telegram offers (custom emoji need a
+        premium owner); an empty list removes it. Kept in ``state.reactions``."""
+        chat = self._sendable_chat(params)
+        message_id = get_int(params, "message_id")
+        if self.state.get_message(chat.id, message_id) is None:
+            raise bad_request("message to react not found")
+        reaction = get_json(params, "reaction") or []
+        if not isinstance(reaction, list):
+            raise bad_request("can't parse reaction types JSON object")
+        if len(reaction) > 1:
+            raise bad_request("REACTIONS_TOO_MANY")
+        for kind in reaction:
+            if not isinstance(kind, dict) or kind.get("type") != "emoji" or kind.get("emoji") not in REACTION_EMOJI:
+                raise bad_request("REACTION_INVALID")
+        self.state.reactions[(chat.id, message_id)] = [kind["emoji"] for kind in reaction]
         return True
 
     def send_chat_action(self, params: dict[str, Any]) -> bool:
