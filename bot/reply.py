@@ -18,6 +18,7 @@ class ChatContext:
     # Telegram's language_code ("en", "ru"...), for the translations to come; unused so far.
     language: str | None = None
     chat_id: int | None = None  # the Telegram chat; None: the terminal, or where no chat is known
+    in_group: bool = False  # a group: what the bot says there, everyone reads
 
     @property
     def conversation(self) -> tuple[int | None, int | None]:
@@ -37,6 +38,14 @@ class Reply:
     # The question this message answered and the passage it quoted: what a conversation
     # keeps of the exchange (its buttons find it in the QuestionStore under their key).
     remember: AskedQuestion | None = None
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """No message: an emoji reaction on the user's message (chatter addressed to the bot in a
+    group, which a reply would only add noise to)."""
+
+    emoji: str
 
 
 @dataclass(frozen=True)

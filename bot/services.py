@@ -1,5 +1,6 @@
 """What replies and handlers share besides the engine: settings, access, limits, the
-state database (votes, question log), the rebuild slot, the journal and the questions behind buttons. In the
+state database (votes, question log), the rebuild slot, the journal, the questions behind buttons,
+the example questions and the answers sent to each question. In the
 Telegram bot it is kept in `application.bot_data["services"]` (see bot.handlers.context)."""
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from dataclasses import dataclass, field
 
 from .access import AccessPolicy
 from .conversations import Conversations
-from .examples import EXAMPLE_QUESTIONS
+from .answered_messages import AnsweredMessages
+from .examples import ExampleQuestions
 from .journal import UpdateJournal
 from .privacy import pseudonym
 from .question_log import QuestionLog
@@ -34,7 +36,9 @@ class BotServices:
     question_log: QuestionLog
     conversations: Conversations = field(default_factory=lambda: Conversations(quiet_seconds=0))
     questions: QuestionStore = field(default_factory=QuestionStore)
-    examples: tuple[str, ...] = EXAMPLE_QUESTIONS
+    examples: ExampleQuestions = field(default_factory=ExampleQuestions)
+    # Which message answered which question, so an edited question edits its answer.
+    answered: AnsweredMessages = field(default_factory=AnsweredMessages)
 
     @classmethod
     def create(cls, settings: BotSettings, state: StateDB | None = None) -> BotServices:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
 from index import Engine
@@ -26,7 +26,10 @@ def chat_of(update: Update) -> ChatContext:
     user = update.effective_user
     chat = update.effective_chat
     chat_id = chat.id if chat else None
-    return ChatContext(user.id, user.language_code, chat_id) if user else ChatContext(None, chat_id=chat_id)
+    in_group = chat is not None and chat.type != Chat.PRIVATE
+    if user is None:
+        return ChatContext(None, chat_id=chat_id, in_group=in_group)
+    return ChatContext(user.id, user.language_code, chat_id, in_group)
 
 
 def is_for_bot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
