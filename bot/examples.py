@@ -3,10 +3,9 @@ written in the code, they come from the articles.
 
 Each article's come from its front matter (`examples:`, kept in the index's manifest) or,
 when it has none, from the article itself by one general rule: the questions its own
-headings ask ("Is Elon Musk Sponsoring Clubhouse App?"), then its title — as it is when the
-title is a question, else as "What is “<title>” about?". With several articles the examples
-are taken in turn from each (the first of every article, then the second...), so /start
-offers some of each.
+headings ask ("Who Runs It?"), then its title — as it is when the title is a question, else
+as "What is “<title>” about?". With several articles the examples are taken in turn from
+each (the first of every article, then the second...), so /start offers some of each.
 
 A button's callback data is an index into this list (64 bytes at most); the list is worked
 out once per engine, and again when /reindex swaps in a new one.

@@ -290,9 +290,13 @@ def to_plain(html: str, *, bold: tuple[str, str] = ("", "")) -> str:
 
 def visible_units(html: str) -> int:
     """What a reply shows before its expandable quotes are opened, in UTF-16 units (how
-    Telegram counts), without the bodies of those quotes."""
-    closed = re.sub(r"<blockquote expandable>.*?</blockquote>", "", html, flags=re.DOTALL)
-    return utf16_len(to_plain(closed).strip())
+    Telegram counts): its text without the markup, trimmed, less the bodies of those quotes."""
+    hidden = re.findall(r"<blockquote expandable>(.*?)</blockquote>", html, flags=re.DOTALL)
+    return utf16_len(_without_markup(html).strip()) - sum(utf16_len(_without_markup(body)) for body in hidden)
+
+
+def _without_markup(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def _what_i_know(titles: Sequence[str]) -> str:

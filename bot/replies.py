@@ -12,6 +12,7 @@ stays silent.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -31,7 +32,6 @@ INLINE_CACHE_SECONDS = 30
 
 NOT_ALLOWED = Reply(texts.NOT_ALLOWED)
 NON_TEXT = Reply(texts.NON_TEXT_HINT)
-EMPTY_ASK = Reply(texts.EMPTY_ASK_HINT)
 UNKNOWN_COMMAND = Reply(texts.UNKNOWN_COMMAND)
 SOMETHING_WENT_WRONG = Reply(texts.SOMETHING_WENT_WRONG)
 # Small talk that gets a reply in a group too; the rest (thanks, chatter, emoji) a reaction.
@@ -124,6 +124,12 @@ def small_talk_reply(
     example = examples_of(engine, services)[:1]
     html = render.render_small_talk(SMALL_TALK_OPENERS.get(talk, ""), titles_of(engine), example[0] if example else None)
     return Reply(html, example_buttons(example))
+
+
+def empty_ask(engine: Engine, services: BotServices) -> Reply:
+    """/ask alone: how to use it, with one of the articles' example questions."""
+    examples = examples_of(engine, services)
+    return Reply(texts.EMPTY_ASK_HINT.format(example=html.escape(examples[0] if examples else "…")))
 
 
 def start_afresh(chat: ChatContext, services: BotServices) -> None:

@@ -8,7 +8,7 @@ the whole message counts: "hi, what did the article say?" is a question, not sma
 A message looks like a question when it has a question mark, an interrogative word anywhere
 ("so what did he say"), or opens with an auxiliary verb ("is it free"). The reply layer
 counts a message as a question when it looks like one or when the engine answers it
-(keywords such as "clubhouse valuation" are answered without looking like a question).
+(keywords such as "company valuation" are answered without looking like a question).
 
 English and Russian, the languages the bot's users write in.
 """

@@ -12,7 +12,8 @@ from __future__ import annotations
 NOT_ALLOWED = "Sorry, this bot is private."
 ASK_HINT = "Send me a question about the article as a text message."
 NON_TEXT_HINT = "I can only read text. Please type your question about the article."
-EMPTY_ASK_HINT = "Write the question after the command, e.g. <code>/ask What did Musk tweet to Putin?</code>"
+# {example}: one of the articles' example questions (bot.examples).
+EMPTY_ASK_HINT = "Write the question after the command, e.g. <code>/ask {example}</code>"
 UNKNOWN_COMMAND = "I don't know that command. /help lists the ones I do."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong. Please try again."
 TOO_LONG = "That question is too long: please keep it under {limit} characters."

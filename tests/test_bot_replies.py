@@ -11,7 +11,7 @@ from bot import replies, texts
 from bot.reply import LOCAL_USER, ChatContext, Reaction
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
-from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_passage, open_services
+from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_manifest, make_passage, open_services
 
 ALICE, BOB, ADMIN = ChatContext(1001, "en"), ChatContext(1002, "ru"), ChatContext(7)
 IN_GROUP = ChatContext(1003, "en", chat_id=-100, in_group=True)
@@ -228,7 +228,11 @@ def test_only_admins_may_reindex_and_only_one_rebuild_at_a_time(services):
 
 
 def test_every_fixed_reply_is_html_telegram_accepts():
-    for reply in (replies.NOT_ALLOWED, replies.NON_TEXT, replies.EMPTY_ASK, replies.UNKNOWN_COMMAND,
-                  replies.SOMETHING_WENT_WRONG):  # fmt: skip
+    for reply in (replies.NOT_ALLOWED, replies.NON_TEXT, replies.UNKNOWN_COMMAND, replies.SOMETHING_WENT_WRONG):
         assert shown(reply.html)
-    assert shown(replies.EMPTY_ASK.html) == "Write the question after the command, e.g. /ask What did Musk tweet to Putin?"
+
+
+def test_ask_alone_shows_how_with_an_example_of_the_articles(engine, services):
+    assert shown(replies.empty_ask(engine, services).html) == f"Write the question after the command, e.g. /ask {EXAMPLES[0]}"
+    odd = FakeEngine(manifest=make_manifest(examples=("Is <b> & co a tag?",)))
+    assert shown(replies.empty_ask(odd, services).html).endswith("/ask Is <b> & co a tag?")

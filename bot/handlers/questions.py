@@ -37,7 +37,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         replies.start_afresh(chat_of(update), services_of(context))
         await _answer(update, context, question, explicit=True)
     else:
-        await send(update, replies.EMPTY_ASK)
+        await send(update, replies.empty_ask(engine_of(context), services_of(context)))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
