@@ -12,9 +12,9 @@ stays silent.
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from collections.abc import Awaitable, Callable
+from html import escape
 
 from index import Answer, Engine
 
@@ -89,12 +89,15 @@ async def answer_question(
         # Telegram quota on the flooder.
         return Reply(texts.rate_limited(wait)) if services.limiter.first_refusal(chat.user_id) else None
     history = services.conversations.history(chat.conversation)
+    may_be_chatter = chat.in_group and not explicit and not looks_like_question(question)
+    if may_be_chatter:
+        while_searching = None  # no "typing…" in a group for what may end in silence
     if while_searching is None:
         answer = await ask(engine, question, history=history)
     else:
         # The reply waits for both: sent before the chat action, it would show "typing…" under it.
         _, answer = await asyncio.gather(while_searching(), ask(engine, question, history=history))
-    if chat.in_group and not explicit and not answer.answered and not looks_like_question(question):
+    if may_be_chatter and not answer.answered:
         return None  # chatter in a group ("that's wrong"): a refusal would be noise for everyone
     services.conversations.add(chat.conversation, question)
     if chat.user_id is not None:  # not in the middle of a terminal chat
@@ -129,7 +132,7 @@ def small_talk_reply(
 def empty_ask(engine: Engine, services: BotServices) -> Reply:
     """/ask alone: how to use it, with one of the articles' example questions."""
     examples = examples_of(engine, services)
-    return Reply(texts.EMPTY_ASK_HINT.format(example=html.escape(examples[0] if examples else "…")))
+    return Reply(texts.EMPTY_ASK_HINT.format(example=escape(examples[0] if examples else "…")))
 
 
 def start_afresh(chat: ChatContext, services: BotServices) -> None:

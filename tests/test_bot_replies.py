@@ -103,7 +103,13 @@ async def _in_a_group(engine, services):
         assert await replies.answer_question(chatter, IN_GROUP, engine, services) == Reaction(texts.CHATTER_REACTION)
     assert (await replies.answer_question("hi", IN_GROUP, engine, services)).html.startswith("Hi! I answer")
     assert "I answer" in (await replies.answer_question("who are you?", IN_GROUP, engine, services)).html
-    assert await replies.answer_question("that is good to know", IN_GROUP, engine, services) is None
+    typing = []
+
+    async def typed() -> None:
+        typing.append(1)
+
+    assert await replies.answer_question("that is good to know", IN_GROUP, engine, services, while_searching=typed) is None
+    assert typing == []  # no "typing…" for what may end in silence
     assert "couldn't find" in (await replies.answer_question("and who wrote Hamlet?", IN_GROUP, engine, services)).html
     asked = await replies.answer_question("that is good to know", IN_GROUP, engine, services, explicit=True)  # /ask
     assert "couldn't find" in asked.html
