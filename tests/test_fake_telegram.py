@@ -328,6 +328,16 @@ async def test_inline_query_round_trip(api: FakeBotApi) -> None:
 
 
 @pytest.mark.asyncio
+async def test_an_inline_results_message_is_checked_like_a_message(bot: Bot, api: FakeBotApi) -> None:
+    def article(text: str) -> InlineQueryResultArticle:
+        return InlineQueryResultArticle("1", "t", InputTextMessageContent(text, parse_mode="HTML"))
+
+    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+        await bot.answer_inline_query(api.inline_query("x"), [article("<blockquote expandable>open")])
+    assert await bot.answer_inline_query(api.inline_query("y"), [article("<b>A</b><blockquote expandable>B</blockquote>")])
+
+
+@pytest.mark.asyncio
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter's own
 async def test_injected_faults_surface_as_ptb_errors(bot: Bot, api: FakeBotApi) -> None:
     api.inject_faults("getMe", status=500)

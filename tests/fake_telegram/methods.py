@@ -290,6 +290,13 @@ class BotApiMethods:
             raise bad_request("can't parse inline query result")
         if len(set(ids)) != len(ids):
             raise bad_request("RESULT_ID_DUPLICATE")
+        for result in results:  # the message a result sends is checked like any other
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                try:
+                    format_message_text(content["message_text"], content.get("parse_mode"))
+                except TextError as exc:
+                    raise ApiError(400, str(exc)) from None
         if self.state.take_query(str(params.get("inline_query_id", "")), "inline") is None:
             raise bad_request(QUERY_INVALID)
         self.state.inline_answers.append({**params, "results": results})
