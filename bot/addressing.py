@@ -1,5 +1,6 @@
-"""Which messages are questions for the bot: all text in a private chat; in a group only
-a mention of the bot or a reply to one of its messages (commands are routed separately)."""
+"""Which messages are questions for the bot: all text (or a caption) in a private chat; in a
+group only a mention of the bot or a reply to one of its messages (commands are routed
+separately)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from telegram import Chat, Message
 
 def question_for_bot(message: Message, bot_username: str, bot_id: int) -> str | None:
     """The question the message asks the bot, without the @mention; None when it is chatter."""
-    text = message.text or ""
+    text = message.text or message.caption or ""
     if message.chat.type == Chat.PRIVATE:
         return text
     mention = re.compile(rf"(?<![\w@])@{re.escape(bot_username)}\b", re.IGNORECASE)

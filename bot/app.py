@@ -36,9 +36,11 @@ from .update_queue import JournalBarrierRequest, JournalingUpdateProcessor, Jour
 log = logging.getLogger(__name__)
 
 COMMANDS = [BotCommand(command, description) for command, description in texts.COMMANDS]
-# New and edited messages; channel posts are not questions.
+# New and edited messages (an edited question edits its answer); channel posts are not questions.
 MESSAGES = filters.UpdateType.MESSAGES
 PRIVATE = filters.ChatType.PRIVATE
+# A photo's or document's caption is read like a text message; a photo without one gets a hint.
+TEXT_OR_CAPTION = filters.TEXT | filters.CAPTION
 
 
 def build_application(settings: BotSettings, engine: Engine, state: StateDB | None = None) -> Application:
@@ -93,8 +95,8 @@ def add_handlers(application: Application) -> None:
             CommandHandler("reindex", admin.reindex),
             CommandHandler("forget_me", info.forget_me),
             CommandHandler("stats", info.stats),
-            MessageHandler(MESSAGES & PRIVATE & filters.TEXT & ~filters.COMMAND, questions.private_text),
-            MessageHandler(MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, questions.group_text),
+            MessageHandler(MESSAGES & PRIVATE & TEXT_OR_CAPTION & ~filters.COMMAND, questions.private_text),
+            MessageHandler(MESSAGES & filters.ChatType.GROUPS & TEXT_OR_CAPTION & ~filters.COMMAND, questions.group_text),
             MessageHandler(MESSAGES & PRIVATE & filters.COMMAND, info.unknown_command),
             MessageHandler(MESSAGES & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, questions.non_text),
             CallbackQueryHandler(questions.example_button, pattern=EXAMPLE_PATTERN),

@@ -1,7 +1,7 @@
 """The buttons under the bot's messages, as plain data, and the callback data they carry
 (at most 64 bytes each):
 
-    ex:<i>          ask example question i (an index into EXAMPLE_QUESTIONS)
+    ex:<i>          ask example question i (an index into bot.examples' list)
     more:<key>      show the next passages for the question stored under key
     vote:<key>:up   the quoted passage answered the question (or :down)
 """

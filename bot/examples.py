@@ -1,12 +1,70 @@
-"""Example questions offered as buttons by /start and when a question is not answered.
+"""The example questions offered as buttons by /start, the refusal and small talk: never
+written in the code, they come from the articles.
 
-A fixed list, so a button's callback data is just an index into it (callback data is
-limited to 64 bytes). They are about the shipped article; a test checks each is answered.
+Each article's come from its front matter (`examples:`, kept in the index's manifest) or,
+when it has none, from the article itself by one general rule: the questions its own
+headings ask ("Who Runs It?"), then its title — as it is when the title is a question, else
+as "What is “<title>” about?". With several articles the examples are taken in turn from
+each (the first of every article, then the second...), so /start offers some of each.
+
+A button's callback data is an index into this list (64 bytes at most); the list is worked
+out once per engine, and again when /reindex swaps in a new one.
 """
 
-EXAMPLE_QUESTIONS: tuple[str, ...] = (
-    "What did Musk tweet to Putin?",
-    "How many downloads does Clubhouse have?",
-    "What did Musk talk about on Clubhouse?",
-    "How much is Clubhouse valued at?",
-)
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import chain, zip_longest
+
+from index import ArticleInfo, Engine, Manifest, Passage
+
+from . import texts
+
+MAX_EXAMPLES = 4  # buttons under a message: more would push the answer off a phone's screen
+
+
+def example_questions(manifest: Manifest, passages: Iterable[Passage], limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
+    """Up to `limit` examples, taken in turn from each article's own list."""
+    headings: dict[str, list[str]] = {}
+    for passage in passages:
+        seen = headings.setdefault(passage.article_id, [])
+        if passage.heading and passage.heading not in seen:
+            seen.append(passage.heading)
+    per_article = [article.examples or derived_examples(article, headings.get(article.id, ())) for article in manifest.articles]
+    in_turn = (q for q in chain.from_iterable(zip_longest(*per_article)) if q is not None)
+    return tuple(_unique(in_turn))[:limit]
+
+
+def derived_examples(article: ArticleInfo, headings: Sequence[str]) -> tuple[str, ...]:
+    """An article without `examples:`: the questions its headings ask, then its title."""
+    asked = [heading for heading in headings if is_question_heading(heading)]
+    title = article.title if is_question_heading(article.title) else texts.EXAMPLE_ABOUT_TITLE.format(title=article.title)
+    return (*asked, title)
+
+
+def is_question_heading(text: str) -> bool:
+    return text.rstrip().endswith(("?", "？"))
+
+
+class ExampleQuestions:
+    """The examples of the engine being served, worked out again only when it changes."""
+
+    def __init__(self, limit: int = MAX_EXAMPLES) -> None:
+        self.limit = limit
+        self._manifest: Manifest | None = None
+        self._examples: tuple[str, ...] = ()
+
+    def of(self, engine: Engine) -> tuple[str, ...]:
+        manifest = engine.manifest
+        if manifest is not self._manifest:
+            self._examples = example_questions(manifest, engine.passages, self.limit)
+            self._manifest = manifest
+        return self._examples
+
+
+def _unique(questions: Iterable[str]) -> Iterable[str]:
+    seen: set[str] = set()
+    for question in questions:
+        if question not in seen:
+            seen.add(question)
+            yield question

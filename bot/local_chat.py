@@ -4,13 +4,16 @@ Telegram bot (bot.replies), with the HTML turned into plain text and examples by
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from html import escape
 
 from index import Engine
 
 from . import render, replies, texts
-from .reply import LOCAL_USER
+from .buttons import EXAMPLE_PATTERN
+from .reply import LOCAL_USER, Reply
 from .services import BotServices
 
 ANSI_BOLD = ("\033[1m", "\033[0m")
@@ -18,20 +21,27 @@ QUIT = ("/quit", "/exit")
 
 
 async def reply_html(line: str, engine: Engine, services: BotServices) -> str:
-    """What the bot would send for this line in a private chat."""
+    """What the bot would send for this line in a private chat; example buttons become a list
+    to answer by number."""
     line = line.strip()
-    examples = services.examples
+    examples = replies.examples_of(engine, services)
     if line == "/about":
         return replies.about(engine).html
     if line in ("/help", "/start"):
         start = replies.start(LOCAL_USER, engine, services).html
-        # No buttons in a terminal: the examples are listed, to be asked by number.
-        return f"{start}\n{render.bullet_list(examples)}\n\n{texts.LOCAL_HELP}"
+        return f"{start}\n{numbered(range(len(examples)), examples)}\n\n{texts.LOCAL_HELP}"
     if line.isdigit() and 1 <= int(line) <= len(examples):
         line = examples[int(line) - 1]
     reply = await replies.answer_question(line, LOCAL_USER, engine, services)
-    assert reply is not None  # the terminal has no quota, so it is never silenced
-    return reply.html
+    assert isinstance(reply, Reply)  # the terminal has no quota and is no group: never silent
+    pressed = (re.fullmatch(EXAMPLE_PATTERN, button.data) for row in reply.buttons for button in row)
+    offered = [int(match.group(1)) for match in pressed if match]
+    return f"{reply.html}\n{numbered(offered, examples)}" if offered else reply.html
+
+
+def numbered(offered: Sequence[int], examples: Sequence[str]) -> str:
+    """No buttons in a terminal: the examples offered (by index), each with the number that asks it."""
+    return "\n".join(f"{i + 1}. {escape(examples[i])}" for i in offered if 0 <= i < len(examples))
 
 
 def chat_in_terminal(

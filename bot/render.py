@@ -1,6 +1,11 @@
 """Turning answers and index facts into Telegram HTML: pure functions, no I/O. The words
 come from bot.texts; this module escapes what fills them and builds the markup.
 
+An answer is laid out for a phone: the answer sentence in bold first, then the rest of its
+paragraph in an expandable blockquote (Bot API 7.3: closed, Telegram shows its first three
+lines, faded), then a one-line source — the article's title, shortened, linked when its front
+matter gives a URL. Outside the quote, a reply stays within VISIBLE_BUDGET characters.
+
 Everything that comes from an article or a user goes through `html.escape`, so nothing a
 user types can break the markup. Telegram limits a message to 4096 characters counted in
 UTF-16 units after the markup is removed; passages are cut around the answer sentence to
@@ -11,8 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape, unescape
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from index import Answer, Hit, Manifest, Passage
@@ -30,6 +36,14 @@ TITLE_BUDGET = 200
 MAX_LISTED_ARTICLES = 25
 MAX_NAMED_ARTICLES = 5
 MAX_BULLETS = 5
+# What a reply shows outside its closed quote, at most (README: "How long a reply is").
+VISIBLE_BUDGET = 400
+# The bold answer sentence at least gets this much of it; a longer sentence is clipped there
+# and shown whole in the quote.
+MIN_ANSWER_BUDGET = 120
+SHORT_TITLE = 60  # an article's title in the source line: one line on a phone
+NO_LINKS: Mapping[str, str] = MappingProxyType({})  # no article has a web address
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 
 
 # C0 and C1 control characters but tab and line feed, and lone UTF-16 surrogates: Telegram
@@ -68,14 +82,11 @@ def clip(text: str, limit: int) -> str:
     return cut.rstrip() + "…"
 
 
-def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) -> str:
-    """The passage as a blockquote with sentence `focus` in bold, cut around it to `budget` units."""
-    sentences = passage.sentences
-    focus = min(max(focus, 0), len(sentences) - 1)
-    budget = max(budget - 4, 20)  # room for the ellipses
+def _around(sentences: Sequence[str], focus: int, budget: int) -> tuple[int, int]:
+    """(first, last): the widest run of sentences around `focus` within `budget` units, grown
+    one sentence at a time on alternate sides."""
     first = last = focus
     used = utf16_len(sentences[focus])
-    # Grow the excerpt one sentence at a time, alternating sides, while it fits.
     grown = True
     while grown:
         grown = False
@@ -86,6 +97,15 @@ def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) ->
                     used += cost
                     first, last = min(first, side), max(last, side)
                     grown = True
+    return first, last
+
+
+def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) -> str:
+    """The passage with sentence `focus` in bold, cut around it to `budget` units (not wrapped)."""
+    sentences = passage.sentences
+    focus = min(max(focus, 0), len(sentences) - 1)
+    budget = max(budget - 4, 20)  # room for the ellipses
+    first, last = _around(sentences, focus, budget)
     before = " ".join(sentences[first:focus])
     after = " ".join(sentences[focus + 1 : last + 1])
     parts = [
@@ -95,12 +115,47 @@ def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) ->
         " " + escape(after) if after else "",
         " …" if last < len(sentences) - 1 else "",
     ]
-    return f"<blockquote>{''.join(parts)}</blockquote>"
+    return "".join(parts)
 
 
-def source_line(passage: Passage) -> str:
-    title = escape(clip(passage.article_title, TITLE_BUDGET))
-    return texts.SOURCE_LINE.format(title=title, position=passage.position, count=passage.article_passages)
+def rest_of_paragraph(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) -> str:
+    """The sentences around sentence `focus`, without it, cut to `budget` units: "…" where
+    the paragraph was cut, and between the sentences before and after it, where it stood.
+    Empty for a paragraph of one sentence."""
+    sentences = passage.sentences
+    budget = max(budget - 6, 20)  # room for the ellipses
+    first, last = _around(sentences, focus, budget + utf16_len(sentences[focus]))
+    before = " ".join(sentences[first:focus])
+    after = " ".join(sentences[focus + 1 : last + 1])
+    if not (before or after):
+        return ""
+    parts = ["…" if first > 0 else "", escape(before), texts.ANSWER_WAS_HERE if before and after else "",
+             escape(after), "…" if last < len(sentences) - 1 else ""]  # fmt: skip
+    return " ".join(part for part in parts if part)
+
+
+def answer_block(hit: Hit, links: Mapping[str, str], *, answer_budget: int, budget: int = PASSAGE_BUDGET) -> str:
+    """The answer sentence in bold, the rest of its paragraph in an expandable quote, the source.
+    A sentence over `answer_budget` units is clipped, and the quote holds the whole paragraph."""
+    passage = hit.passage
+    focus = min(max(hit.answer_sentence, 0), len(passage.sentences) - 1)
+    sentence = passage.sentences[focus]
+    shown = clip(sentence, max(answer_budget, MIN_ANSWER_BUDGET))
+    rest = quote_passage(passage, focus, budget) if shown != sentence else rest_of_paragraph(passage, focus, budget)
+    quote = [f"<blockquote expandable>{rest}</blockquote>"] if rest else []
+    return "\n".join([f"<b>{escape(shown)}</b>", *quote, source_line(passage, links)])
+
+
+def source_line(passage: Passage, links: Mapping[str, str]) -> str:
+    """The article's title, shortened to a line, linked to the article when its URL is known."""
+    title = escape(clip(passage.article_title, SHORT_TITLE))
+    url = links.get(passage.article_id)
+    return texts.SOURCE_LINKED.format(url=escape(url), title=title) if url else texts.SOURCE.format(title=title)
+
+
+def article_links(manifest: Manifest) -> dict[str, str]:
+    """Article id -> its front matter's `source:` when that is a web address (http or https)."""
+    return {a.id: a.source for a in manifest.articles if a.source and _WEB_ADDRESS.fullmatch(a.source)}
 
 
 FOLLOW_UP_BUDGET = 80  # characters of the earlier question shown over a follow-up's answer
@@ -110,24 +165,35 @@ def question_line(question: str) -> str:
     return texts.QUESTION_LINE.format(question=escape(clip(printable(question), ECHO_BUDGET)))
 
 
-def render_answer(answer: Answer, *, echo_question: bool = False) -> str:
-    """The best passage, quoted with its answer sentence in bold, and where it comes from."""
+def render_answer(answer: Answer, links: Mapping[str, str] = NO_LINKS, *, echo_question: bool = False) -> str:
+    """The best passage laid out for a phone: answer sentence, the rest expandable, the source."""
     best = answer.hits[0]
-    parts = [question_line(answer.question)] if echo_question else []
-    parts += _follow_up_line(answer)
-    parts += [quote_passage(best.passage, best.answer_sentence), source_line(best.passage)]
-    return "\n\n".join(parts)
+    header = [question_line(answer.question)] if echo_question else []
+    header += _follow_up_line(answer)
+    # What the header and the source line leave of the visible budget goes to the sentence.
+    around = "\n".join([*header, source_line(best.passage, links)])
+    room = VISIBLE_BUDGET - visible_units(around) - 4  # the line breaks between them
+    return "\n\n".join([*header, answer_block(best, links, answer_budget=room)])
 
 
 def render_not_answered(
-    answer: Answer, titles: Sequence[str], examples: Sequence[str], *, echo_question: bool = False
+    answer: Answer, titles: Sequence[str], *, offers_examples: bool = False, echo_question: bool = False
 ) -> str:
-    """A plain "not in the article" with what can be asked instead; never an unrelated quote."""
+    """A plain "not in the article", never an unrelated quote; `offers_examples`: the example
+    questions are buttons under it."""
     parts = [question_line(answer.question)] if echo_question else []
     parts += _follow_up_line(answer)  # the user sees what the question was read as
     parts.append(texts.NOT_ANSWERED.format(what_i_know=_what_i_know(titles)))
-    if examples:
-        parts.append(texts.YOU_COULD_ASK.format(examples=bullet_list(examples)))
+    if offers_examples:
+        parts.append(texts.YOU_COULD_ASK)
+    return "\n\n".join(parts)
+
+
+def render_small_talk(opener: str, titles: Sequence[str], example: str | None) -> str:
+    """The reply to small talk: `opener` (from bot.texts), what the bot is, one example."""
+    parts = [opener + texts.SMALL_TALK.format(what_i_know=_what_i_know(titles))]
+    if example:
+        parts.append(texts.SMALL_TALK_EXAMPLE.format(example=escape(clip(example, ECHO_BUDGET))))
     return "\n\n".join(parts)
 
 
@@ -138,8 +204,8 @@ def _follow_up_line(answer: Answer) -> list[str]:
     return [texts.FOLLOW_UP_LINE.format(previous=escape(clip(printable(answer.follow_up_of), FOLLOW_UP_BUDGET)))]
 
 
-def render_more(question: str, hits: Sequence[Hit], *, first_number: int = 2) -> str:
-    """Further passages for a question, each quoted with its source."""
+def render_more(question: str, hits: Sequence[Hit], links: Mapping[str, str] = NO_LINKS, *, first_number: int = 2) -> str:
+    """Further passages for a question, each laid out as an answer, numbered."""
     if not hits:
         return f"{question_line(question)}\n\n{texts.NO_OTHER_PASSAGE}"
     header = question_line(question)
@@ -147,21 +213,21 @@ def render_more(question: str, hits: Sequence[Hit], *, first_number: int = 2) ->
     share = (MAX_MESSAGE_UNITS - utf16_len(to_plain(header)) - 100) // len(hits)
     blocks = []
     for number, hit in enumerate(hits, start=first_number):
-        label = f"<b>{number}.</b> {source_line(hit.passage)}"
-        budget = share - utf16_len(to_plain(label)) - 10
-        blocks.append(f"{label}\n{quote_passage(hit.passage, hit.answer_sentence, budget)}")
+        budget = share - utf16_len(to_plain(source_line(hit.passage, links))) - 20
+        block = answer_block(hit, links, answer_budget=min(budget // 2, VISIBLE_BUDGET // 2), budget=budget // 2)
+        blocks.append(f"<b>{number}.</b> {block}")
     return "\n\n".join([header, *blocks])
 
 
-def render_inline_hit(question: str, hit: Hit) -> str:
+def render_inline_hit(question: str, hit: Hit, links: Mapping[str, str] = NO_LINKS) -> str:
     """The message a user sends into a chat by picking an inline result."""
-    quote = quote_passage(hit.passage, hit.answer_sentence)
-    return "\n\n".join([question_line(question), quote, source_line(hit.passage)])
+    room = VISIBLE_BUDGET - visible_units(question_line(question) + "\n" + source_line(hit.passage, links)) - 4
+    return "\n\n".join([question_line(question), answer_block(hit, links, answer_budget=room)])
 
 
-def render_start(titles: Sequence[str], examples: Sequence[str]) -> str:
+def render_start(titles: Sequence[str], *, offers_examples: bool) -> str:
     start = texts.START.format(what_i_know=_what_i_know(titles))
-    return f"{start}\n\n{texts.TRY_THESE}" if examples else start
+    return f"{start}\n\n{texts.TRY_THESE}" if offers_examples else start
 
 
 def render_help(bot_username: str, *, is_admin: bool, log_days: int = 0) -> str:
@@ -210,14 +276,27 @@ def render_about(manifest: Manifest) -> str:
 
 
 def to_plain(html: str, *, bold: tuple[str, str] = ("", "")) -> str:
-    """The same message as plain text for a terminal; blockquotes become "> " lines."""
+    """The same message as plain text for a terminal; blockquotes become "> " lines, links
+    "title (address)"."""
 
     def quote(match: re.Match[str]) -> str:
         return "\n".join("> " + line for line in match.group(1).split("\n"))
 
-    text = re.sub(r"<blockquote>(.*?)</blockquote>", quote, html, flags=re.DOTALL)
+    text = re.sub(r"<blockquote[^>]*>(.*?)</blockquote>", quote, html, flags=re.DOTALL)
     text = re.sub(r"<b>(.*?)</b>", lambda m: bold[0] + m.group(1) + bold[1], text, flags=re.DOTALL)
+    text = re.sub(r'<a href="([^"]*)">(.*?)</a>', r"\2 (\1)", text, flags=re.DOTALL)
     return unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def visible_units(html: str) -> int:
+    """What a reply shows before its expandable quotes are opened, in UTF-16 units (how
+    Telegram counts): its text without the markup, trimmed, less the bodies of those quotes."""
+    hidden = re.findall(r"<blockquote expandable>(.*?)</blockquote>", html, flags=re.DOTALL)
+    return utf16_len(_without_markup(html).strip()) - sum(utf16_len(_without_markup(body)) for body in hidden)
+
+
+def _without_markup(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def _what_i_know(titles: Sequence[str]) -> str:

@@ -2,12 +2,15 @@
 engine and the services to a `Reply`. The Telegram handlers, inline mode and the terminal
 chat all go through these functions, so a behaviour is written, and tested, once.
 
-A question goes: refuse (nothing visible, too long) → rate limit → ask the engine off the
-event loop → render. None means the bot stays silent.
+A message goes: refuse (nothing visible, too long) → small talk (bot.small_talk: a short
+reply about the bot, or in a group a reaction; never counted as a question) → rate limit →
+ask the engine off the event loop → render. In a group, a message the engine does not answer
+and that does not look like a question is chatter: no public refusal. None means the bot
+stays silent.
 
-Only questions count toward the rate limit: commands, button presses and a reply to "what
-was wrong?" do not. Past the limit the asker is told once per flood, and every question
-held back is logged with the asker's pseudonym.
+Only questions count toward the rate limit: commands, small talk, button presses and a reply
+to "what was wrong?" do not. Past the limit the asker is told once per flood, and every
+question held back is logged with the asker's pseudonym.
 
 The buttons under an answer find it in the state database (bot.questions) under their key,
 so they work after a restart: a vote is the voter's current opinion (pressed again, taken
@@ -21,6 +24,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from html import escape
 
 from index import Answer, Engine
 
@@ -28,8 +32,9 @@ from . import render, report, texts
 from .buttons import Buttons, answer_buttons, example_buttons
 from .feedback import Vote
 from .questions import AskedQuestion
-from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reply
+from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reaction, Reply
 from .services import BotServices
+from .small_talk import SmallTalk, looks_like_question, small_talk
 
 log = logging.getLogger(__name__)
 MORE_PASSAGES = 3
@@ -38,9 +43,11 @@ COMMENT_CHARS = 1000  # of what was wrong with an answer, kept with the 👎
 
 NOT_ALLOWED = Reply(texts.NOT_ALLOWED)
 NON_TEXT = Reply(texts.NON_TEXT_HINT)
-EMPTY_ASK = Reply(texts.EMPTY_ASK_HINT)
 UNKNOWN_COMMAND = Reply(texts.UNKNOWN_COMMAND)
 SOMETHING_WENT_WRONG = Reply(texts.SOMETHING_WENT_WRONG)
+# Small talk that gets a reply in a group too; the rest (thanks, chatter, emoji) a reaction.
+REPLIED_IN_GROUPS = frozenset({SmallTalk.GREETING, SmallTalk.ABOUT_BOT})
+SMALL_TALK_OPENERS = {SmallTalk.GREETING: texts.SMALL_TALK_GREETING, SmallTalk.THANKS: texts.SMALL_TALK_THANKS}
 
 
 def refusal_for(question: str, max_chars: int) -> str | None:
@@ -56,6 +63,11 @@ def titles_of(engine: Engine) -> list[str]:
     return [article.title for article in engine.manifest.articles]
 
 
+def examples_of(engine: Engine, services: BotServices) -> tuple[str, ...]:
+    """The example questions of the articles being served (bot.examples)."""
+    return services.examples.of(engine)
+
+
 async def ask(engine: Engine, question: str, top_k: int | None = None, history: tuple[str, ...] = ()) -> Answer:
     # Model inference and FAISS search block: keep them off the event loop.
     return await asyncio.to_thread(engine.ask, question, top_k, history)
@@ -68,27 +80,37 @@ async def answer_question(
     services: BotServices,
     *,
     echo: bool = False,
+    explicit: bool = False,
     while_searching: Callable[[], Awaitable[object]] | None = None,
     counted: bool = True,
-) -> Reply | None:
-    """The reply to a question; `echo` repeats the question (for button presses).
+) -> Reply | Reaction | None:
+    """The reply to a message; `echo` repeats the question (for button presses); `explicit`:
+    asked as a question (/ask, a button), so never taken for chatter.
     `while_searching` (e.g. "typing…") runs alongside the engine, only for a question it searches.
     `counted`: the question counts toward the asker's rate limit (not an example button's)."""
     question = render.printable(question)
     refusal = refusal_for(question, services.settings.max_question_chars)
     if refusal:
         return Reply(refusal)
+    question = question.strip()
+    talk = small_talk(question)
+    if talk is not None:  # not a question: no quota spent, nothing logged or remembered
+        return small_talk_reply(talk, chat, engine, services, explicit=explicit)
     if counted:
         wait = _rate_limit(chat, services)
         if wait:
             return _held_back(chat, services, wait)
-    question = question.strip()
     history = services.conversations.history(chat.conversation)
+    may_be_chatter = chat.in_group and not explicit and not looks_like_question(question)
+    if may_be_chatter:
+        while_searching = None  # no "typing…" in a group for what may end in silence
     if while_searching is None:
         answer = await ask(engine, question, history=history)
     else:
         # The reply waits for both: sent before the chat action, it would show "typing…" under it.
         _, answer = await asyncio.gather(while_searching(), ask(engine, question, history=history))
+    if may_be_chatter and not answer.answered:
+        return None  # chatter in a group ("that's wrong"): a refusal would be noise for everyone
     services.conversations.add(chat.conversation, question)
     asker = None
     if chat.user_id is not None:  # not in the middle of a terminal chat
@@ -101,13 +123,31 @@ async def answer_question(
     if answer.answered:
         top = answer.hits[0]
         asked = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
-        html = render.render_answer(answer, echo_question=echo)
+        html = render.render_answer(answer, render.article_links(engine.manifest), echo_question=echo)
         if asker is None:  # the terminal: no buttons to press
             return Reply(html, remember=asked)
         key = await asyncio.to_thread(services.questions.add, asked, asker=asker)  # kept before it is offered
         return Reply(html, answer_buttons(key), remember=asked)
-    html = render.render_not_answered(answer, titles_of(engine), services.examples, echo_question=echo)
-    return Reply(html, example_buttons(services.examples))
+    examples = examples_of(engine, services)
+    html = render.render_not_answered(answer, titles_of(engine), offers_examples=bool(examples), echo_question=echo)
+    return Reply(html, example_buttons(examples))
+
+
+def small_talk_reply(
+    talk: SmallTalk, chat: ChatContext, engine: Engine, services: BotServices, *, explicit: bool = False
+) -> Reply | Reaction:
+    """What the bot is and one example question; in a group, thanks and chatter get a reaction."""
+    if chat.in_group and not explicit and talk not in REPLIED_IN_GROUPS:
+        return Reaction(texts.CHATTER_REACTION)
+    example = examples_of(engine, services)[:1]
+    html = render.render_small_talk(SMALL_TALK_OPENERS.get(talk, ""), titles_of(engine), example[0] if example else None)
+    return Reply(html, example_buttons(example))
+
+
+def empty_ask(engine: Engine, services: BotServices) -> Reply:
+    """/ask alone: how to use it, with one of the articles' example questions."""
+    examples = examples_of(engine, services)
+    return Reply(texts.EMPTY_ASK_HINT.format(example=escape(examples[0] if examples else "…")))
 
 
 def start_afresh(chat: ChatContext, services: BotServices) -> None:
@@ -118,7 +158,8 @@ def start_afresh(chat: ChatContext, services: BotServices) -> None:
 def start(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
     """/start: what the bot knows, how to ask, and example questions as buttons; a fresh conversation."""
     start_afresh(chat, services)
-    return Reply(render.render_start(titles_of(engine), services.examples), example_buttons(services.examples))
+    examples = examples_of(engine, services)
+    return Reply(render.render_start(titles_of(engine), offers_examples=bool(examples)), example_buttons(examples))
 
 
 def help_text(bot_username: str, chat: ChatContext, services: BotServices) -> Reply:
@@ -164,13 +205,15 @@ def press_example(
 ) -> ButtonAnswer:
     """An example-question button: that question is asked, and echoed in the answer. A
     button press, not a question the user typed: it does not count toward the rate limit."""
-    if not 0 <= index < len(services.examples):
+    examples = examples_of(engine, services)
+    if not 0 <= index < len(examples):
         return ButtonAnswer()
-    question = services.examples[index]
+    question = examples[index]
 
-    def ask_it() -> Awaitable[Reply | None]:
-        return answer_question(question, chat, engine, services, echo=True, while_searching=while_searching,
-                               counted=False)  # fmt: skip
+    async def ask_it() -> Reply | None:
+        reply = await answer_question(question, chat, engine, services, echo=True, explicit=True,
+                                      while_searching=while_searching, counted=False)  # fmt: skip
+        return reply if isinstance(reply, Reply) else None  # explicit: never a reaction
 
     return ButtonAnswer(follow_up=ask_it)
 
@@ -198,7 +241,7 @@ async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotS
             await asyncio.to_thread(services.questions.release_more, key, press_id)  # may be pressed again
             raise
         others = [hit for hit in answer.hits if hit.passage != asked.shown][:MORE_PASSAGES]
-        return Reply(render.render_more(asked.question, others))
+        return Reply(render.render_more(asked.question, others, render.article_links(engine.manifest)))
 
     return ButtonAnswer(follow_up=more, keyboard=keyboard)
 
@@ -277,22 +320,21 @@ async def inline_answer(query: str, chat: ChatContext, engine: Engine, services:
     if refused or (chat.user_id is not None and services.inline_limiter.acquire(chat.user_id)):
         return InlineAnswer(personal=True)
     answer = await ask(engine, question)
-    return InlineAnswer(inline_results(answer, titles_of(engine)), cache_seconds=INLINE_CACHE_SECONDS)
+    return InlineAnswer(inline_results(answer, engine), cache_seconds=INLINE_CACHE_SECONDS)
 
 
-def inline_results(answer: Answer, titles: list[str]) -> tuple[InlineResult, ...]:
+def inline_results(answer: Answer, engine: Engine) -> tuple[InlineResult, ...]:
+    """Each passage as a result: its answer sentence over the article's title, and the same
+    layout as an answer in a chat once sent."""
     if not answer.answered:
-        html = render.render_not_answered(answer, titles, (), echo_question=True)
+        html = render.render_not_answered(answer, titles_of(engine), echo_question=True)
         return (InlineResult(texts.INLINE_NOT_ANSWERED_TITLE, texts.INLINE_NOT_ANSWERED_DESCRIPTION, html),)
-    results = []
-    for hit in answer.hits:
-        passage = hit.passage
-        title = texts.INLINE_RESULT_TITLE.format(
-            position=passage.position, count=passage.article_passages, title=passage.article_title
-        )
-        html = render.render_inline_hit(answer.question, hit)
-        results.append(InlineResult(render.clip(title, 100), render.clip(hit.answer, 200), html))
-    return tuple(results)
+    links = render.article_links(engine.manifest)
+    return tuple(
+        InlineResult(render.clip(hit.answer, 100), render.clip(hit.passage.article_title, 200),
+                     render.render_inline_hit(answer.question, hit, links))
+        for hit in answer.hits
+    )  # fmt: skip
 
 
 def reindex_refusal(chat: ChatContext, services: BotServices) -> Reply | None:

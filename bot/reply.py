@@ -44,6 +44,14 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Reaction:
+    """No message: an emoji reaction on the user's message (chatter addressed to the bot in a
+    group, which a reply would only add noise to)."""
+
+    emoji: str
+
+
+@dataclass(frozen=True)
 class ButtonAnswer:
     """What a pressed button gets: a short notice Telegram shows over the chat at once (None:
     just stop the button's spinner), then possibly a message made by `follow_up`, and new

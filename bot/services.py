@@ -1,7 +1,7 @@
 """What replies and handlers share besides the engine: settings, access, limits, the
-state database (votes, question log, the answers behind buttons), the rebuild slot and the
-journal. In the Telegram bot it is kept in `application.bot_data["services"]` (see
-bot.handlers.context)."""
+state database (votes, question log, the answers behind buttons), the rebuild slot, the
+journal, the example questions and the answers sent to each question. In the Telegram bot it
+is kept in `application.bot_data["services"]` (see bot.handlers.context)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from .access import AccessPolicy
 from .conversations import Conversations
-from .examples import EXAMPLE_QUESTIONS
+from .answered_messages import AnsweredMessages
+from .examples import ExampleQuestions
 from .journal import UpdateJournal
 from .keyed_locks import KeyedLocks
 from .privacy import pseudonym
@@ -38,7 +39,9 @@ class BotServices:
     conversations: Conversations = field(default_factory=lambda: Conversations(quiet_seconds=0))
     # One press at a time per answer: a vote's keyboard edit never overtakes a later one's.
     answer_locks: KeyedLocks = field(default_factory=KeyedLocks)
-    examples: tuple[str, ...] = EXAMPLE_QUESTIONS
+    examples: ExampleQuestions = field(default_factory=ExampleQuestions)
+    # Which message answered which question, so an edited question edits its answer.
+    answered: AnsweredMessages = field(default_factory=AnsweredMessages)
 
     @classmethod
     def create(cls, settings: BotSettings, state: StateDB | None = None) -> BotServices:

@@ -12,7 +12,8 @@ from __future__ import annotations
 NOT_ALLOWED = "Sorry, this bot is private."
 ASK_HINT = "Send me a question about the article as a text message."
 NON_TEXT_HINT = "I can only read text. Please type your question about the article."
-EMPTY_ASK_HINT = "Write the question after the command, e.g. <code>/ask What did Musk tweet to Putin?</code>"
+# {example}: one of the articles' example questions (bot.examples).
+EMPTY_ASK_HINT = "Write the question after the command, e.g. <code>/ask {example}</code>"
 UNKNOWN_COMMAND = "I don't know that command. /help lists the ones I do."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong. Please try again."
 TOO_LONG = "That question is too long: please keep it under {limit} characters."
@@ -45,14 +46,34 @@ COMMENT_WITHOUT_VOTE = "You took that 👎 back, so I haven't kept this."
 QUESTION_LINE = "❓ <i>{question}</i>"
 # Over an answer read as a follow-up: the earlier question it was read with, so the user sees why.
 FOLLOW_UP_LINE = "↪ <i>about: {previous}</i>"
-SOURCE_LINE = "📰 <i>{title}</i> — paragraph {position} of {count}"
+# Under an answer: where it comes from, the title linked to the article when it has a URL.
+SOURCE = "📰 <i>{title}</i>"
+SOURCE_LINKED = "📰 <a href=\"{url}\">{title}</a>"
+# In the expandable quote of the rest of the paragraph: where the answer sentence (shown above) was.
+ANSWER_WAS_HERE = "…"
 NOT_ANSWERED = "I couldn't find the answer to that in {what_i_know}."
-YOU_COULD_ASK = "You could ask, for example:\n{examples}"
+# Over the example questions, which are buttons under the message.
+YOU_COULD_ASK = "You could ask, for example:"
 NO_OTHER_PASSAGE = "No other passage matches that question."
 ONE_ARTICLE = "the article {title}"
 SEVERAL_ARTICLES = "{count} articles: {titles}"
 AND_MORE_ARTICLES = " and {count} more"
 ARTICLE_TITLE = "“<i>{title}</i>”"
+# An example question made from an article's title when its front matter has no `examples:`:
+# plain text, sent to the engine as a question when its button is pressed.
+EXAMPLE_ABOUT_TITLE = "What is “{title}” about?"
+
+# ---- small talk --------------------------------------------------------------------------------
+
+# A reply to a greeting, thanks, "who are you?", or emoji alone: the opener by what was said,
+# then what the bot is and one example question.
+SMALL_TALK_GREETING = "Hi! "
+SMALL_TALK_THANKS = "You're welcome! "
+SMALL_TALK = "I answer questions about {what_i_know}, quoting the sentence that says it."
+SMALL_TALK_EXAMPLE = "For example: <i>{example}</i>"
+# In a group, thanks and chatter addressed to the bot get this reaction rather than a message
+# (one of the emoji Telegram accepts as a reaction).
+CHATTER_REACTION = "👍"
 
 # ---- commands --------------------------------------------------------------------------------
 
@@ -104,7 +125,6 @@ COMMANDS = (
 INLINE_HINT = "Type a question about the article"
 INLINE_NOT_ANSWERED_TITLE = "Not in the article"
 INLINE_NOT_ANSWERED_DESCRIPTION = "The article doesn't answer that."
-INLINE_RESULT_TITLE = "Paragraph {position} of {count} · {title}"
 
 # ---- /reindex --------------------------------------------------------------------------------
 

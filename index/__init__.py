@@ -7,10 +7,10 @@ from .errors import CorpusError, EngineError, IndexCorrupted, IndexMismatch, Ind
 from .passages import Passage
 from .retrieval import Hit
 from .settings import IndexSettings, describe_error
-from .store import Manifest
+from .store import ArticleInfo, Manifest
 
 __all__ = [
-    "Answer", "BuildReport", "CorpusError", "Embedder", "Engine", "EngineError", "Hit", "IndexCorrupted",
+    "Answer", "ArticleInfo", "BuildReport", "CorpusError", "Embedder", "Engine", "EngineError", "Hit", "IndexCorrupted",
     "IndexMismatch", "IndexMissing", "IndexSettings", "IndexUnavailable", "Manifest", "ModelError", "Passage",
     "SentenceTransformerEmbedder", "build_index", "describe_error", "load_embedder",
 ]

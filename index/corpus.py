@@ -1,7 +1,8 @@
 """Reading the corpus: a folder in which every `.txt` or `.md` file is one article.
 
 An article may open with a small front-matter header (`---`, `key: value` lines, `---`)
-giving its title, source and date; without one, its first line is the title. The body is
+giving its title, source and date, and `examples:` followed by `- question` lines (the example
+questions the bot offers); without one, its first line is the title. The body is
 cut at blank lines into blocks, and each block is classed as prose or as a heading-like
 line (section headings, photo captions, "You might also like" teasers). Only prose can
 answer a question; the nearest heading is kept as context for the prose under it.
@@ -40,6 +41,7 @@ class Article:
     source: str | None
     date: str | None
     paragraphs: tuple[Paragraph, ...] = field(repr=False)
+    examples: tuple[str, ...] = ()  # questions the article answers, offered to users as examples
 
 
 def read_corpus(corpus_dir: Path) -> list[Article]:
@@ -62,7 +64,7 @@ def read_article(path: Path) -> Article:
 
 
 def parse_article(raw: str, article_id: str) -> Article:
-    meta, body = _split_front_matter(raw.replace("\r\n", "\n").replace("\r", "\n"))
+    meta, lists, body = _split_front_matter(raw.replace("\r\n", "\n").replace("\r", "\n"))
     blocks = [clean_text(_MARKDOWN_HEADING.sub("", b)) for b in re.split(r"\n\s*\n", body)]
     blocks = [b for b in blocks if b]
     title = meta.get("title")
@@ -87,6 +89,7 @@ def parse_article(raw: str, article_id: str) -> Article:
         source=meta.get("source"),
         date=meta.get("date"),
         paragraphs=tuple(paragraphs),
+        examples=tuple(lists.get("examples", ())),
     )
 
 
@@ -118,13 +121,37 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def _split_front_matter(raw: str) -> tuple[dict[str, str], str]:
+def _split_front_matter(raw: str) -> tuple[dict[str, str], dict[str, list[str]], str]:
+    """(`key: value` fields, `key:` + `- item` lists, the body). The YAML subset articles use,
+    read by hand rather than by a YAML parser: titles hold colons and quotes that YAML would
+    refuse or reinterpret (`date: 2021-02-14` would become a date, `source: no` False)."""
     match = _FRONT_MATTER.match(raw)
     if not match:
-        return {}, raw
+        return {}, {}, raw
     meta: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    current: list[str] | None = None  # the list that `- item` lines extend
     for line in match.group(1).splitlines():
+        item = re.match(r"\s*-\s+(.*)", line)
+        if item and current is not None:
+            value = _unquote(item.group(1))
+            if value:
+                current.append(value)
+            continue
         key, sep, value = line.partition(":")
-        if sep and key.strip():
-            meta[key.strip().lower()] = value.strip().strip('"').strip("'")
-    return meta, raw[match.end() :]
+        current = None
+        if not sep or not key.strip():
+            continue
+        key = key.strip().lower()
+        meta[key] = _unquote(value)
+        if not meta[key]:  # `key:` alone may open a list
+            current = lists.setdefault(key, [])
+    return meta, lists, raw[match.end() :]
+
+
+def _unquote(value: str) -> str:
+    """The value without the quotes around it, if it is quoted."""
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1].strip()
+    return value

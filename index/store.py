@@ -42,6 +42,8 @@ class ArticleInfo:
     source: str | None
     date: str | None
     passages: int
+    # The front matter's example questions; indexes built before they were kept have none.
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: dict) -> Manifest:
         data = dict(data)
-        data["articles"] = tuple(ArticleInfo(**a) for a in data["articles"])
+        data["articles"] = tuple(ArticleInfo(**{**a, "examples": tuple(a.get("examples", ()))}) for a in data["articles"])
         return cls(**data)
 
 

@@ -39,9 +39,13 @@ def make_answer(question: str = "What?", hits: list[Hit] | None = None, *, answe
     return Answer(question, answered, tuple(hits), 0.9 if answered else 0.1)
 
 
-def make_manifest(*titles: str, passages: int = 6) -> Manifest:
+EXAMPLES = ("What did Musk tweet to Putin?", "How many downloads does Clubhouse have?")
+
+
+def make_manifest(*titles: str, passages: int = 6, examples: tuple[str, ...] = EXAMPLES, source: str = "The Source") -> Manifest:
+    """Articles of these titles (one by default), each offering `examples`."""
     titles = titles or ("Why Is Everyone Talking About Clubhouse?",)
-    articles = tuple(ArticleInfo(f"a{n}", title, "The Source", "2021-02-14", passages) for n, title in enumerate(titles))
+    articles = tuple(ArticleInfo(f"a{n}", title, source, "2021-02-14", passages, examples) for n, title in enumerate(titles))
     return Manifest(
         model="test/model", dimension=64, passage_count=passages * len(titles), unit_count=45, chunker_version="3",
         corpus_hash="h", built_at="2025-01-02T03:04:05+00:00", build_seconds=1.0, articles=articles,
@@ -52,9 +56,12 @@ class FakeEngine:
     """Stands in for `index.Engine` where a test is about the bot, not retrieval: answers
     the questions of `answers` as given, and any other one as not answered."""
 
-    def __init__(self, answers: dict[str, Answer] | None = None, manifest: Manifest | None = None) -> None:
+    def __init__(
+        self, answers: dict[str, Answer] | None = None, manifest: Manifest | None = None, passages: Sequence[Passage] = ()
+    ) -> None:
         self.answers = answers or {}
         self.manifest = manifest or make_manifest()
+        self.passages = list(passages)
         self.asked: list[tuple[str, int | None]] = []
         self.histories: list[tuple[str, ...]] = []  # the history each question was asked with
 

@@ -1,17 +1,14 @@
-"""The terminal chat (no token) through the reply layer, with a fake engine; and, with the
-real engine, that every example question is answered."""
+"""The terminal chat (no token) through the reply layer, with a fake engine; and with the
+real engine."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
-from bot.examples import EXAMPLE_QUESTIONS
 from bot.local_chat import chat_in_terminal, reply_html
 from bot.services import BotServices
 from bot.settings import BotSettings
-from tests.fakes import FakeEngine, make_answer, make_hit, make_passage
+from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_passage
 
 TWEET = make_passage(("Musk tweeted in Russian.", "“Would you like to join me for a conversation on Clubhouse?”"))
 
@@ -30,7 +27,7 @@ def services(tmp_path) -> BotServices:
 def engine() -> FakeEngine:
     return FakeEngine({
         "What did Musk tweet to Putin?": make_answer("What did Musk tweet to Putin?", [make_hit(TWEET)]),
-        EXAMPLE_QUESTIONS[1]: make_answer(EXAMPLE_QUESTIONS[1], [make_hit(make_passage(("5 million downloads.",)), answer_sentence=0)]),
+        EXAMPLES[1]: make_answer(EXAMPLES[1], [make_hit(make_passage(("5 million downloads.",)), answer_sentence=0)]),
     })  # fmt: skip
 
 
@@ -51,9 +48,9 @@ def chat(engine, services, lines: list[str]) -> list[str]:
 def test_terminal_chat_answers_through_the_same_replies(engine, services):
     lines = ["What did Musk tweet to Putin?", "Who wrote Hamlet?", "2", "/about", "x" * 600, "/quit", "unreached"]
     start, tweet, hamlet, example, about, too_long = chat(engine, services, lines)
-    assert EXAMPLE_QUESTIONS[0] in start and "Why Is Everyone Talking" in start and "a number to ask" in start
-    assert "> " in tweet and "*“Would you like to join me" in tweet and "<b>" not in tweet
-    assert "couldn't find" in hamlet and "> " not in hamlet
+    assert f"1. {EXAMPLES[0]}" in start and "Why Is Everyone Talking" in start and "a number to ask" in start
+    assert tweet.startswith("*“Would you like to join me") and "> Musk tweeted in Russian." in tweet and "<b>" not in tweet
+    assert "couldn't find" in hamlet and "> " not in hamlet and f"2. {EXAMPLES[1]}" in hamlet  # the buttons, numbered
     assert "5 million downloads" in example and "❓" not in example
     assert "Passages: 6" in about
     assert "too long" in too_long
@@ -67,13 +64,7 @@ def test_end_of_input_leaves_the_chat(engine, services):
 
 async def test_reply_html_is_the_telegram_reply(engine, services):
     html = await reply_html("What did Musk tweet to Putin?", engine, services)
-    assert "<blockquote>" in html and "<b>“Would you like to join me" in html
-
-
-@pytest.mark.model
-async def test_examples_are_all_answered(bot_engine):
-    answers = await asyncio.gather(*(asyncio.to_thread(bot_engine.ask, q) for q in EXAMPLE_QUESTIONS))
-    assert [a.question for a in answers if not a.answered] == []
+    assert "<blockquote expandable>Musk tweeted in Russian.</blockquote>" in html and "<b>“Would you like to join me" in html
 
 
 @pytest.mark.model
@@ -81,3 +72,9 @@ def test_the_terminal_chat_with_the_real_engine(bot_engine, services):
     output = chat(bot_engine, services, ["What did Musk tweet to Putin?", "Who wrote Hamlet?", "2"])
     _, tweet, hamlet, downloads, _ = output
     assert "would you like to join me" in tweet and "couldn't find" in hamlet and "5 million downloads" in downloads
+
+
+async def test_small_talk_in_the_terminal_numbers_its_example(engine, services):
+    html = await reply_html("hi", engine, services)
+    assert html.startswith("Hi! I answer questions") and html.endswith(f"\n1. {EXAMPLES[0]}")
+    assert engine.asked == []

@@ -5,10 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dataclasses import replace
+
 from bot import render
 from index.store import ArticleInfo, Manifest
 from tests.fake_telegram.text_format import format_message_text, utf16_len
-from tests.fakes import make_answer, make_hit, make_passage
+from tests.fakes import make_answer, make_hit, make_manifest, make_passage
 
 
 def telegram_text(html: str) -> str:
@@ -17,13 +19,61 @@ def telegram_text(html: str) -> str:
     return text
 
 
-def test_answer_quotes_passage_with_answer_sentence_in_bold_and_source():
+def entities(html: str) -> list:
+    return format_message_text(html, "HTML")[1]
+
+
+def test_an_answer_is_its_sentence_then_the_rest_expandable_then_the_source():
     passage = make_passage(("One.", "The answer is here.", "Three."), title="Musk & Putin", position=2)
     html = render.render_answer(make_answer(hits=[make_hit(passage, answer_sentence=1)]))
-    assert "<b>The answer is here.</b>" in html
-    assert "<blockquote>One. <b>The answer is here.</b> Three.</blockquote>" in html
-    assert "Musk &amp; Putin" in html and "paragraph 2 of 6" in html
-    assert "One. The answer is here. Three." in telegram_text(html)
+    assert html == "<b>The answer is here.</b>\n<blockquote expandable>One. … Three.</blockquote>\n📰 <i>Musk &amp; Putin</i>"
+    assert telegram_text(html) == "The answer is here.\nOne. … Three.\n📰 Musk & Putin"
+    [bold, quote, _italic] = entities(html)
+    assert (bold.type, bold.offset, bold.length) == ("bold", 0, len("The answer is here."))
+    assert quote.type == "expandable_blockquote" and quote.length == len("One. … Three.")
+    assert "paragraph" not in html
+
+
+def test_the_rest_of_the_paragraph_keeps_its_order_and_where_it_was_cut():
+    first = render.rest_of_paragraph(make_passage(("A.", "B.", "C.")), 0)
+    last = render.rest_of_paragraph(make_passage(("A.", "B.", "C.")), 2)
+    assert (first, last) == ("B. C.", "A. B.")
+    assert render.rest_of_paragraph(make_passage(("Alone.",)), 0) == ""
+    long = make_passage([f"Sentence {i} with some words." for i in range(100)])
+    cut = render.rest_of_paragraph(long, 50, budget=200)
+    assert cut.startswith("… ") and cut.endswith(" …") and " … " in cut and "Sentence 50 " not in cut
+    assert utf16_len(cut) <= 200
+
+
+def test_a_one_sentence_paragraph_has_no_quote():
+    html = render.render_answer(make_answer(hits=[make_hit(make_passage(("Just this.",)), answer_sentence=0)]))
+    assert html == "<b>Just this.</b>\n📰 <i>An article</i>"
+
+
+def test_the_source_is_a_short_title_linked_when_the_article_has_a_web_address():
+    passage = make_passage(("One.", "Two."), title="A Very Long Title " * 8, article_id="a0")
+    answer = make_answer(hits=[make_hit(passage, answer_sentence=0)])
+    links = render.article_links(make_manifest(source="https://example.org/news?id=1&x=2"))
+    assert links == {"a0": "https://example.org/news?id=1&x=2"}
+    html = render.render_answer(answer, links)
+    source = html.rsplit("\n", 1)[1]
+    assert source.startswith('📰 <a href="https://example.org/news?id=1&amp;x=2">A Very Long Title')
+    [link] = [e for e in entities(html) if e.type == "text_link"]
+    assert link.url == "https://example.org/news?id=1&x=2" and link.length <= render.SHORT_TITLE
+    assert render.article_links(make_manifest(source="news article supplied with the project brief")) == {}
+    assert render.article_links(make_manifest(source="javascript:alert(1)")) == {}
+
+
+@given(st.lists(st.text(min_size=1, max_size=600), min_size=1, max_size=8), st.integers(0, 7), st.text(max_size=600))
+@settings(max_examples=60, deadline=None)
+def test_an_answer_shows_at_most_the_visible_budget_before_it_is_opened(sentences, focus, follow_up_of):
+    hit = make_hit(make_passage(sentences, title="x😀" * 300), answer_sentence=min(focus, len(sentences) - 1))
+    answer = replace(make_answer("q", [hit]), follow_up_of=follow_up_of or None)
+    html = render.render_answer(answer)
+    plain, found = format_message_text(html, "HTML")
+    hidden = sum(e.length for e in found if e.type == "expandable_blockquote")
+    assert utf16_len(plain) - hidden <= render.VISIBLE_BUDGET
+    assert render.visible_units(html) == utf16_len(plain) - hidden
 
 
 def test_everything_from_users_and_articles_is_escaped():
@@ -37,15 +87,17 @@ def test_everything_from_users_and_articles_is_escaped():
     ):
         shown = telegram_text(html)  # raises, like the Bot API, on broken markup
         assert question in shown and "<script>x</script>" in shown and "<i>T</i>" in shown
-    shown = telegram_text(render.render_not_answered(answer, ["<T&>"], ["<b>?"], echo_question=True))
-    assert question in shown and "<T&>" in shown and "<b>?" in shown
+    shown = telegram_text(render.render_not_answered(answer, ["<T&>"], offers_examples=True, echo_question=True))
+    assert question in shown and "<T&>" in shown
+    assert "<b>?" in telegram_text(render.render_small_talk("", ["<T&>"], "<b>?"))
 
 
-def test_not_answered_names_the_article_and_examples_without_a_quote():
+def test_not_answered_names_the_article_without_a_quote():
     answer = make_answer("Who wrote Hamlet?", answered=False)
-    html = render.render_not_answered(answer, ["Musk and Putin"], ["What did Musk tweet?"])
-    assert "<blockquote>" not in html and "Second sentence" not in html
-    assert "Musk and Putin" in html and "What did Musk tweet?" in html
+    html = render.render_not_answered(answer, ["Musk and Putin"], offers_examples=True)
+    assert "<blockquote" not in html and "Second sentence" not in html
+    assert "Musk and Putin" in html and html.endswith("You could ask, for example:")
+    assert not render.render_not_answered(answer, ["Musk and Putin"]).endswith("for example:")
 
 
 @given(
@@ -72,13 +124,18 @@ def test_long_passage_is_cut_around_the_answer_sentence():
     sentences[150] = "THE ANSWER."
     html = render.render_answer(make_answer(hits=[make_hit(make_passage(sentences), answer_sentence=150)]))
     text = telegram_text(html)
-    assert "<b>THE ANSWER.</b>" in html
-    assert text.count("…") == 2 and utf16_len(text) < render.PASSAGE_BUDGET + 300
+    assert html.startswith("<b>THE ANSWER.</b>\n<blockquote expandable>… Filler")
+    assert text.count("…") == 3 and utf16_len(text) < render.PASSAGE_BUDGET + 300
 
 
-def test_one_huge_sentence_is_clipped():
+def test_one_huge_sentence_is_clipped_and_shown_whole_in_the_quote():
     html = render.quote_passage(make_passage(["word " * 5000]), 0, budget=1000)
     assert utf16_len(telegram_text(html)) <= 1000 and "…" in html
+    long = "A long answer " * 50 + "ends here."
+    html = render.render_answer(make_answer(hits=[make_hit(make_passage(("Before.", long)), answer_sentence=1)]))
+    bold, quote = html.split("\n")[:2]
+    assert bold.endswith("…</b>") and render.visible_units(html) <= render.VISIBLE_BUDGET
+    assert quote.startswith("<blockquote expandable>Before. <b>A long answer") and "ends here.</b>" in quote
 
 
 def test_clip_counts_utf16_units():
@@ -107,5 +164,7 @@ def test_help_escapes_placeholders_and_lists_reindex_for_admins_only():
 def test_to_plain_turns_html_into_terminal_text():
     html = render.render_answer(make_answer("q", [make_hit(make_passage(("A & B.", "C.")), answer_sentence=0)]))
     plain = render.to_plain(html, bold=("*", "*"))
-    assert plain.startswith("> *A & B.* C.")
-    assert "<" not in plain and "&amp;" not in plain
+    assert plain == "*A & B.*\n> C.\n📰 An article"
+    linked = render.render_answer(make_answer("q", [make_hit(make_passage(("A.",), article_id="a0"), answer_sentence=0)]),
+                                  {"a0": "https://example.org/a"})  # fmt: skip
+    assert render.to_plain(linked) == "A.\n📰 An article (https://example.org/a)"

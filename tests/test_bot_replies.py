@@ -9,13 +9,13 @@ import logging
 import pytest
 
 from bot import replies, texts
-from bot.examples import EXAMPLE_QUESTIONS
-from bot.reply import LOCAL_USER, ChatContext
+from bot.reply import LOCAL_USER, ChatContext, Reaction
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
-from tests.fakes import FakeEngine, make_answer, make_hit, make_passage, open_services
+from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_manifest, make_passage, open_services
 
 ALICE, BOB, ADMIN = ChatContext(1001, "en"), ChatContext(1002, "ru"), ChatContext(7)
+IN_GROUP = ChatContext(1003, "en", chat_id=-100, in_group=True)
 QUESTION = "How many downloads does Clubhouse have?"
 SHOWN = make_passage(("Clubhouse launched in 2020.", "It has 5 million downloads.", "Mostly on iPhones."))
 OTHER = make_passage(("Musk joined in February.",), position=3)
@@ -30,7 +30,7 @@ def services(tmp_path) -> BotServices:
 
 @pytest.fixture
 def engine() -> FakeEngine:
-    return FakeEngine({QUESTION: ANSWERED, EXAMPLE_QUESTIONS[0]: make_answer(EXAMPLE_QUESTIONS[0], [make_hit()])})
+    return FakeEngine({QUESTION: ANSWERED, EXAMPLES[0]: make_answer(EXAMPLES[0], [make_hit()])})
 
 
 def shown(html: str) -> str:
@@ -42,9 +42,22 @@ def data_of(reply) -> list[str]:
     return [button.data for row in reply.buttons for button in row]
 
 
+def labels_of(reply) -> list[str]:
+    return [button.label for row in reply.buttons for button in row]
+
+
+def is_answer(reply) -> bool:
+    """An answer quotes a passage and remembers it for its buttons."""
+    return reply is not None and reply.remember is not None and "<b>" in reply.html
+
+
 async def test_an_answer_quotes_the_passage_with_vote_and_more_buttons(engine, services):
     reply = await replies.answer_question(f"  {QUESTION}\x00 ", ALICE, engine, services)
-    assert "<b>It has 5 million downloads.</b>" in reply.html and "paragraph 2 of 6" in reply.html
+    assert reply.html == (
+        "<b>It has 5 million downloads.</b>\n"
+        "<blockquote expandable>Clubhouse launched in 2020. … Mostly on iPhones.</blockquote>\n"
+        "📰 <i>An article</i>"
+    )
     assert "❓" not in reply.html  # a typed question is not echoed
     [more, up, down] = data_of(reply)
     key = more.removeprefix("more:")
@@ -58,8 +71,54 @@ async def test_a_question_the_article_does_not_answer_offers_the_examples(engine
     reply = await replies.answer_question("Who wrote Hamlet?", ALICE, engine, services)
     text = shown(reply.html)
     assert "couldn't find the answer" in text and "Why Is Everyone Talking About Clubhouse?" in text
-    assert "<blockquote>" not in reply.html and EXAMPLE_QUESTIONS[0] in text
-    assert data_of(reply) == [f"ex:{i}" for i in range(len(EXAMPLE_QUESTIONS))] and reply.remember is None
+    assert "<blockquote" not in reply.html and "You could ask" in text and EXAMPLES[0] not in text  # buttons, not a list
+    assert data_of(reply) == [f"ex:{i}" for i in range(len(EXAMPLES))] and reply.remember is None
+    assert labels_of(reply) == list(EXAMPLES)
+
+
+@pytest.mark.parametrize("said", ["hi", "thanks!", "who are you?", "🤔", "lol"])
+async def test_small_talk_gets_what_the_bot_is_and_one_example_and_is_no_question(engine, services, said):
+    for _ in range(3):  # more than the two questions a minute these settings allow
+        reply = await replies.answer_question(said, ALICE, engine, services)
+    assert "I answer questions about the article" in reply.html and "couldn't find" not in reply.html
+    assert f"<i>{EXAMPLES[0]}</i>" in reply.html and data_of(reply) == ["ex:0"] and reply.remember is None
+    assert engine.asked == [] and services.conversations.history(ALICE.conversation) == ()
+    assert is_answer(await replies.answer_question(QUESTION, ALICE, engine, services))  # the quota is untouched
+    await services.question_log.flush()
+    assert [row["question"] for row in services.state.questions()] == [QUESTION]
+
+
+async def test_small_talk_opens_with_a_word_that_fits(engine, services):
+    assert (await replies.answer_question("Hello!", ALICE, engine, services)).html.startswith("Hi! I answer")
+    assert (await replies.answer_question("thank you", ALICE, engine, services)).html.startswith("You're welcome! I")
+    assert (await replies.answer_question("what can you do?", ALICE, engine, services)).html.startswith("I answer")
+
+
+async def test_in_a_group_chatter_gets_a_reaction_or_nothing_and_questions_a_refusal(engine, tmp_path):
+    with open_services(tmp_path, rate_limit_per_minute=100) as services:
+        await _in_a_group(engine, services)
+
+
+async def _in_a_group(engine, services):
+    for chatter in ("thanks bot!", "lol", "👍"):
+        assert await replies.answer_question(chatter, IN_GROUP, engine, services) == Reaction(texts.CHATTER_REACTION)
+    assert (await replies.answer_question("hi", IN_GROUP, engine, services)).html.startswith("Hi! I answer")
+    assert "I answer" in (await replies.answer_question("who are you?", IN_GROUP, engine, services)).html
+    typing = []
+
+    async def typed() -> None:
+        typing.append(1)
+
+    assert await replies.answer_question("that is good to know", IN_GROUP, engine, services, while_searching=typed) is None
+    assert typing == []  # no "typing…" for what may end in silence
+    assert "couldn't find" in (await replies.answer_question("and who wrote Hamlet?", IN_GROUP, engine, services)).html
+    asked = await replies.answer_question("that is good to know", IN_GROUP, engine, services, explicit=True)  # /ask
+    assert "couldn't find" in asked.html
+    keywords = FakeEngine({"downloads": make_answer("downloads", [make_hit(SHOWN)])})
+    assert is_answer(await replies.answer_question("downloads", IN_GROUP, keywords, services))  # answered: a question
+    await services.question_log.flush()
+    logged = [row["question"] for row in services.state.questions()]
+    assert "that is good to know" in logged and logged.count("that is good to know") == 1  # chatter is not logged
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\u200b\u200b", "\x00\x01"])
@@ -80,25 +139,25 @@ async def test_a_flooding_user_is_told_once_then_ignored_while_others_are_answer
         searching.append(1)
 
     for _ in range(2):
-        assert "<blockquote>" in (await replies.answer_question(QUESTION, ALICE, engine, services, while_searching=typing)).html
+        assert is_answer(await replies.answer_question(QUESTION, ALICE, engine, services, while_searching=typing))
     told = await replies.answer_question(QUESTION, ALICE, engine, services, while_searching=typing)
     assert told.html.startswith("Too many questions — try again in") and told.buttons == ()
     assert await replies.answer_question(QUESTION, ALICE, engine, services, while_searching=typing) is None
-    assert "<blockquote>" in (await replies.answer_question(QUESTION, BOB, engine, services)).html
+    assert is_answer(await replies.answer_question(QUESTION, BOB, engine, services))
     assert len(searching) == 2  # "typing…" only for the questions searched
 
 
 async def test_the_terminal_user_has_no_quota(engine, services):
     for _ in range(5):
-        assert "<blockquote>" in (await replies.answer_question(QUESTION, LOCAL_USER, engine, services)).html
+        assert is_answer(await replies.answer_question(QUESTION, LOCAL_USER, engine, services))
 
 
 async def test_an_example_button_asks_its_question_and_echoes_it(engine, services):
     pressed = replies.press_example(0, ALICE, engine, services)
     assert pressed.notice is None
     reply = await pressed.follow_up()
-    assert reply.html.startswith(f"❓ <i>{EXAMPLE_QUESTIONS[0]}</i>") and "<blockquote>" in reply.html
-    out_of_range = replies.press_example(len(EXAMPLE_QUESTIONS), ALICE, engine, services)
+    assert reply.html.startswith(f"❓ <i>{EXAMPLES[0]}</i>") and is_answer(reply)
+    out_of_range = replies.press_example(len(EXAMPLES), ALICE, engine, services)
     assert out_of_range.notice is None and out_of_range.follow_up is None
 
 
@@ -226,10 +285,10 @@ async def test_only_questions_count_toward_the_rate_limit_and_each_held_back_one
     first = await replies.answer_question(QUESTION, ALICE, engine, services)
     key = data_of(first)[0].removeprefix("more:")
     for _ in range(3):  # example buttons, "More passages" and votes are presses, not questions
-        assert "<blockquote>" in (await replies.press_example(0, ALICE, engine, services).follow_up()).html
+        assert "<b>" in (await replies.press_example(0, ALICE, engine, services).follow_up()).html
     await (await replies.press_more(key, ALICE, engine, services)).follow_up()
     await replies.press_vote(key, True, ALICE, services)
-    assert "<blockquote>" in (await replies.answer_question(QUESTION, ALICE, engine, services)).html  # the 2nd
+    assert "<b>" in (await replies.answer_question(QUESTION, ALICE, engine, services)).html  # the 2nd
     caplog.clear()
     told = await replies.answer_question(QUESTION, ALICE, engine, services)
     assert told.html.startswith("Too many questions — try again in")
@@ -245,8 +304,9 @@ async def test_inline_mode_offers_each_passage_with_its_place(engine, services):
     answer = await replies.inline_answer(QUESTION, ALICE, engine, services)
     assert answer.cache_seconds == replies.INLINE_CACHE_SECONDS and not answer.personal and answer.hint is None
     first, second = answer.results
-    assert first.title == "Paragraph 2 of 6 · An article" and first.description == "It has 5 million downloads."
+    assert first.title == "It has 5 million downloads." and first.description == "An article"
     assert shown(first.html).startswith(f"❓ {QUESTION}") and "<b>It has 5 million downloads.</b>" in first.html
+    assert "<blockquote expandable>Clubhouse launched in 2020." in first.html and "paragraph" not in first.html
     assert "Musk joined" in second.html
 
 
@@ -263,13 +323,13 @@ async def test_inline_queries_have_their_own_larger_budget(engine, services):
     budget = 2 * 3  # two questions a minute, three inline queries per question
     answers = [await replies.inline_answer(QUESTION, ALICE, engine, services) for _ in range(budget + 1)]
     assert all(a.results for a in answers[:budget]) and answers[-1].results == () and answers[-1].personal
-    assert "<blockquote>" in (await replies.answer_question(QUESTION, ALICE, engine, services)).html
+    assert is_answer(await replies.answer_question(QUESTION, ALICE, engine, services))
 
 
 def test_start_help_and_about(engine, services):
     start = replies.start(ALICE, engine, services)
     assert "Why Is Everyone Talking About Clubhouse?" in shown(start.html) and "Try one of these:" in start.html
-    assert data_of(start) == [f"ex:{i}" for i in range(len(EXAMPLE_QUESTIONS))]
+    assert data_of(start) == [f"ex:{i}" for i in range(len(EXAMPLES))]
     assert "/reindex" in replies.help_text("qa_bot", ADMIN, services).html
     user_help = replies.help_text("qa_bot", ALICE, services).html
     assert "/reindex" not in user_help and "@qa_bot your question" in user_help
@@ -284,7 +344,11 @@ def test_only_admins_may_reindex_and_only_one_rebuild_at_a_time(services):
 
 
 def test_every_fixed_reply_is_html_telegram_accepts():
-    for reply in (replies.NOT_ALLOWED, replies.NON_TEXT, replies.EMPTY_ASK, replies.UNKNOWN_COMMAND,
-                  replies.SOMETHING_WENT_WRONG):  # fmt: skip
+    for reply in (replies.NOT_ALLOWED, replies.NON_TEXT, replies.UNKNOWN_COMMAND, replies.SOMETHING_WENT_WRONG):
         assert shown(reply.html)
-    assert shown(replies.EMPTY_ASK.html) == "Write the question after the command, e.g. /ask What did Musk tweet to Putin?"
+
+
+def test_ask_alone_shows_how_with_an_example_of_the_articles(engine, services):
+    assert shown(replies.empty_ask(engine, services).html) == f"Write the question after the command, e.g. /ask {EXAMPLES[0]}"
+    odd = FakeEngine(manifest=make_manifest(examples=("Is <b> & co a tag?",)))
+    assert shown(replies.empty_ask(odd, services).html).endswith("/ask Is <b> & co a tag?")

@@ -101,7 +101,7 @@ async def test_a_vote_is_changed_and_taken_back_with_the_keyboard_edited_each_ti
     assert figures.comments[0]["comment"] == "It gave downloads, I asked about users"
     # A reply to the bot's answer (not the prompt) is a question as usual.
     follow = await ask(fake_api, TWEET, reply_to_message_id=answer.result["message_id"])
-    assert "<blockquote>" in follow.params["text"]
+    assert "<b>" in follow.params["text"]
 
 
 async def test_votes_in_a_group_are_counted_per_member_without_a_prompt(fake_api, start_bot):
@@ -129,7 +129,7 @@ async def test_more_passages_is_served_once_and_its_button_goes(fake_api, start_
     await fake_api.wait_until(lambda: len(fake_api.callback_answers) == 2, timeout=30)
     await asyncio.sleep(1)
     posted = [c for c in fake_api.calls[mark:] if c.method == "sendMessage"]
-    assert len(posted) == 1 and posted[0].params["text"].count("<blockquote>") >= 2
+    assert len(posted) == 1 and posted[0].params["text"].count("<b>") >= 2
     quoted = posted[0].params["reply_parameters"]
     quoted = json.loads(quoted) if isinstance(quoted, str) else quoted
     assert quoted["message_id"] == answer.result["message_id"]  # under the answer it continues
@@ -148,11 +148,11 @@ async def test_the_rate_limit_sequence_one_refusal_per_flood_and_a_log_line_for_
     assert "Try one of these" in (await ask(fake_api, "/start")).params["text"]
     assert "/ask" in (await ask(fake_api, "/help")).params["text"]
     fake_api.press_button(await ask(fake_api, "/start"), "ex:1")
-    assert "<blockquote>" in (await fake_api.wait_for_reply(ALICE, timeout=60)).params["text"]
+    assert "<b>" in (await fake_api.wait_for_reply(ALICE, timeout=60)).params["text"]
     fake_api.press_button(first, data_of(first, "more:"))
-    assert "<blockquote>" in (await fake_api.wait_for_reply(ALICE, timeout=60)).params["text"]
+    assert "<b>" in (await fake_api.wait_for_reply(ALICE, timeout=60)).params["text"]
     await press(fake_api, first, data_of(first, "vote:"))
-    assert "<blockquote>" in (await ask(fake_api, TWEET)).params["text"]  # question 2 of 2
+    assert "<b>" in (await ask(fake_api, TWEET)).params["text"]  # question 2 of 2
 
     caplog.clear()
     mark = fake_api.mark()
@@ -160,7 +160,7 @@ async def test_the_rate_limit_sequence_one_refusal_per_flood_and_a_log_line_for_
         fake_api.send_message(DOWNLOADS, user_id=ALICE)
     await eventually(lambda: sum("held back" in r.getMessage() for r in caplog.records) == 4, what="4 log lines")
     other = await ask(fake_api, DOWNLOADS, user_id=BOB)  # another user is not held up
-    assert "<blockquote>" in other.params["text"]
+    assert "<b>" in other.params["text"]
     to_alice = [c.params["text"] for c in fake_api.calls[mark:]
                 if c.method == "sendMessage" and c.params["chat_id"] == ALICE]
     assert len(to_alice) == 1 and to_alice[0].startswith("Too many questions — try again in")
@@ -204,7 +204,7 @@ async def test_buttons_pressed_after_a_restart_and_one_past_keeping(bot_index, t
                                              predicate=lambda c: "What was wrong" in c.params["text"])  # fmt: skip
             api.press_button(answer, data_of(answer, "more:"))
             more = await api.wait_for_call("sendMessage", after=prompt.index + 1, timeout=60)
-            assert more.params["text"].count("<blockquote>") >= 2 and DOWNLOADS in more.params["text"]
+            assert more.params["text"].count("<b>") >= 2 and DOWNLOADS in more.params["text"]
             mark = api.mark()
             api.press_button(old, data_of(old, "vote:"))
             expired = await api.wait_for_call("answerCallbackQuery", after=mark, timeout=30)

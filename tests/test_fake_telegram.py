@@ -179,6 +179,41 @@ async def test_html_validation_matches_telegram(bot: Bot, api: FakeBotApi) -> No
 
 
 @pytest.mark.asyncio
+async def test_expandable_blockquotes_as_telegram_parses_them(bot: Bot, api: FakeBotApi) -> None:
+    """Bot API 7.3: `expandable`, bare or with a value, makes a blockquote expandable (the name
+    is case-sensitive); other bare attributes are ignored; blockquotes cannot nest."""
+    async def entity_types(html: str) -> list[tuple[str, int, int]]:
+        message = await bot.send_message(ALICE, html, parse_mode="HTML")
+        return [(e.type, e.offset, e.length) for e in message.entities]
+
+    assert await entity_types("<b>A.</b>\n<blockquote expandable>B. C.</blockquote>") == [
+        ("bold", 0, 2), ("expandable_blockquote", 3, 5)]  # fmt: skip
+    assert await entity_types('<blockquote expandable="">x</blockquote>') == [("expandable_blockquote", 0, 1)]
+    assert await entity_types("<blockquote EXPANDABLE>x</blockquote>") == [("blockquote", 0, 1)]
+    assert await entity_types('<b class x>x</b> <a href="https://e.org" download>y</a>') == [
+        ("bold", 0, 1), ("text_link", 2, 1)]  # fmt: skip
+    assert await entity_types("<blockquote>a<blockquote expandable>b</blockquote></blockquote>") == [
+        ("blockquote", 0, 2)]  # fmt: skip
+    for bad in ("<blockquote expandable", "<b />x</b>", "<blockquote expandable>x</blockquote"):
+        with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+            await bot.send_message(ALICE, bad, parse_mode="HTML")
+
+
+@pytest.mark.asyncio
+async def test_message_reactions(bot: Bot, api: FakeBotApi) -> None:
+    asked = api.send_message("thanks!", chat_type="supergroup", user_id=5)
+    assert await bot.set_message_reaction(asked.chat_id, asked.message_id, "👍")
+    assert api.reactions[(asked.chat_id, asked.message_id)] == ["👍"]
+    for reaction, error in (("🦖", "REACTION_INVALID"), (["👍", "🔥"], "REACTIONS_TOO_MANY")):
+        with pytest.raises(BadRequest, match=f"(?i){error}"):
+            await bot.set_message_reaction(asked.chat_id, asked.message_id, reaction)
+    with pytest.raises(BadRequest, match="(?i)message to react not found"):
+        await bot.set_message_reaction(asked.chat_id, asked.message_id + 5, "👍")
+    assert await bot.set_message_reaction(asked.chat_id, asked.message_id, [])
+    assert api.reactions[(asked.chat_id, asked.message_id)] == []
+
+
+@pytest.mark.asyncio
 async def test_user_actions_produce_updates_ptb_parses(bot: Bot, api: FakeBotApi) -> None:
     group = api.send_message("hi all", chat_type="group", user_id=5, first_name="Eve")
     api.send_sticker()
@@ -187,11 +222,15 @@ async def test_user_actions_produce_updates_ptb_parses(bot: Bot, api: FakeBotApi
     api.edit_message(group.chat_id, group.message_id, "hi all (edited)")
     api.send_channel_post("news")
     api.send_message("fwd", forward_from_user_id=5)
+    document = api.send_document(caption="@clubhouse_qa_bot read this", user_id=9)
+    api.edit_message(document.chat_id, document.message_id, "read this instead")
     updates = await bot.get_updates()
     kinds = [(u.effective_chat.type, u.effective_message.message_id) for u in updates]
     assert kinds == [("group", 1), ("private", 1), ("private", 1), ("private", 2),
-                     ("group", 1), ("channel", 1), ("private", 3)]  # fmt: skip
-    sticker, photo, voice, edited, post, fwd = (u.effective_message for u in updates[1:])
+                     ("group", 1), ("channel", 1), ("private", 3), ("private", 2), ("private", 2)]  # fmt: skip
+    sticker, photo, voice, edited, post, fwd, sent_document, edited_document = (u.effective_message for u in updates[1:])
+    assert sent_document.document.file_name and [e.type for e in sent_document.caption_entities] == ["mention"]
+    assert updates[8].edited_message.caption == "read this instead" and not edited_document.caption_entities
     assert sticker.sticker.emoji and photo.photo[-1].width and photo.caption == "pic"
     assert voice.voice.mime_type == "audio/ogg" and voice.reply_to_message.message_id == 1
     assert updates[4].edited_message.text == "hi all (edited)" and edited.edit_date
@@ -312,6 +351,16 @@ async def test_inline_query_round_trip(api: FakeBotApi) -> None:
     [answer] = api.inline_answers
     assert answer["inline_query_id"] == query_id
     assert answer["results"][0]["title"] == "Echo tennis"
+
+
+@pytest.mark.asyncio
+async def test_an_inline_results_message_is_checked_like_a_message(bot: Bot, api: FakeBotApi) -> None:
+    def article(text: str) -> InlineQueryResultArticle:
+        return InlineQueryResultArticle("1", "t", InputTextMessageContent(text, parse_mode="HTML"))
+
+    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+        await bot.answer_inline_query(api.inline_query("x"), [article("<blockquote expandable>open")])
+    assert await bot.answer_inline_query(api.inline_query("y"), [article("<b>A</b><blockquote expandable>B</blockquote>")])
 
 
 @pytest.mark.asyncio

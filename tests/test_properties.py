@@ -99,13 +99,16 @@ def answers(draw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(answers(), st.lists(LONG_TEXT, max_size=8), st.lists(LONG_TEXT, max_size=8))
 def test_every_reply_is_html_telegram_accepts_within_4096_units(answer, titles, examples):
+    links = {"a": "https://example.org/a?b=<1>&c=\"2\""}  # the chunked passages' article
     replies = [
-        render.render_answer(answer, echo_question=True),
+        render.render_answer(answer, links, echo_question=True),
         render.render_answer(answer),
-        render.render_not_answered(answer, titles or ["t"], examples, echo_question=True),
-        render.render_more(answer.question, answer.hits[:3]),
+        render.render_not_answered(answer, titles or ["t"], offers_examples=bool(examples), echo_question=True),
+        render.render_small_talk("Hi! ", titles or ["t"], examples[0] if examples else None),
+        render.render_start(titles or ["t"], offers_examples=bool(examples)),
+        render.render_more(answer.question, answer.hits[:3], links),
         render.render_more(answer.question, []),
-        render.render_inline_hit(answer.question, answer.hits[0]),
+        render.render_inline_hit(answer.question, answer.hits[0], links),
     ]
     for html in replies:
         assert utf16_len(telegram_accepts(html)) <= render.MAX_MESSAGE_UNITS

@@ -1,6 +1,7 @@
 """Retrieval with the real model: the right passage, the answer sentence, abstention, several articles."""
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,16 @@ def test_a_change_of_topic_is_answered_as_if_asked_alone(engine):
     changed = engine.ask("What did Musk tweet to Putin?", history=history)
     alone = engine.ask("What did Musk tweet to Putin?")
     assert changed.follow_up_of is None and changed.hits == alone.hits and changed.answered
+
+
+def test_the_examples_offered_for_an_article_without_any_are_answered(engine):
+    """The rule of bot.examples for an article whose front matter lists none (the second
+    article): its own questions and its title, each answered from that article."""
+    from bot.examples import example_questions
+
+    [bikes] = [a for a in engine.manifest.articles if not a.examples]
+    derived = example_questions(replace(engine.manifest, articles=(bikes,)), engine.passages)
+    assert derived
+    for question in derived:
+        answer = engine.ask(question)
+        assert answer.answered and answer.hits[0].passage.article_id == bikes.id, question

@@ -78,7 +78,7 @@ async def test_allow_list_and_admin_commands_hold_at_every_entry_point(fake_api,
     inline = [c for c in fake_api.calls[mark:] if c.method == "answerInlineQuery"]
     assert len(inline) == 1 and inline[0].params["results"] == []
     texts = [c.params["text"] for c in bot_messages_after(fake_api, mark)]
-    assert not any("<blockquote>" in t or "Rebuilding" in t for t in texts)  # nothing answered, nothing rebuilt
+    assert not any("📰" in t or "Rebuilding" in t for t in texts)  # nothing answered (an answer names its source), nothing rebuilt
     assert "Sorry, only the bot's admins can rebuild the index." in texts
     assert not state.votes()  # Carol's votes were not recorded
     assert app.bot_data["services"].reindexer.running is False

@@ -1,5 +1,6 @@
-"""Questions: text in a private chat, mentions and replies in groups, /ask, example buttons,
-"More passages" and inline queries."""
+"""Questions: text (or a photo's or document's caption) in a private chat, mentions and
+replies in groups, /ask, example buttons, "More passages" and inline queries. A question
+edited after it was answered edits that answer."""
 
 from __future__ import annotations
 
@@ -12,18 +13,20 @@ from telegram.ext import ContextTypes
 from .. import replies
 from ..addressing import command_argument, question_for_bot
 from .context import chat_of, engine_of, services_of
-from .send import answer_button, answer_inline, send
+from .send import answer_button, answer_inline, answer_message, send
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A text message in a private chat is a question, unless it replies to "what was wrong?"."""
+    """A text message, or a caption, in a private chat is a question, unless it replies to
+    "what was wrong?"."""
     message = update.effective_message
+    text = message.text or message.caption or ""
     replied = message.reply_to_message.message_id if message.reply_to_message else None
-    noted = await replies.note_comment(message.text, chat_of(update), replied, services_of(context))
+    noted = await replies.note_comment(text, chat_of(update), replied, services_of(context))
     if noted is not None:
         await send(update, noted)
     else:
-        await _answer(update, context, message.text)
+        await _answer(update, context, text)
 
 
 async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,13 +42,13 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if question:
         # An explicit /ask starts afresh: its question is not read as a follow-up.
         replies.start_afresh(chat_of(update), services_of(context))
-        await _answer(update, context, question)
+        await _answer(update, context, question, explicit=True)
     else:
-        await send(update, replies.EMPTY_ASK)
+        await send(update, replies.empty_ask(engine_of(context), services_of(context)))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice and the like: ask for a text question."""
+    """Stickers, photos without a caption, voice and the like: ask for a text question."""
     await send(update, replies.NON_TEXT)
 
 
@@ -72,11 +75,12 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await answer_inline(query, answer)
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, explicit: bool = False) -> None:
+    services = services_of(context)
     reply = await replies.answer_question(
-        question, chat_of(update), engine_of(context), services_of(context), while_searching=_typing(update)
+        question, chat_of(update), engine_of(context), services, explicit=explicit, while_searching=_typing(update)
     )
-    await send(update, reply)
+    await answer_message(update, reply, services.answered)
 
 
 def _typing(update: Update) -> Callable[[], Awaitable[object]]:

@@ -20,8 +20,11 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from ..answered_messages import AnsweredMessages, fingerprint
 from ..buttons import Buttons
-from ..reply import ButtonAnswer, InlineAnswer, Reply
+from ..reply import ButtonAnswer, InlineAnswer, Reaction, Reply
+
+log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,37 @@ async def send(update: Update, reply: Reply | None, *, quote: int | None = None)
     if update.callback_query is None and update.effective_message is not None:
         return await update.effective_message.reply_text(reply.html, reply_markup=markup)
     return await update.effective_chat.send_message(reply.html, reply_markup=markup)
+
+
+async def answer_message(update: Update, reply: Reply | Reaction | None, answered: AnsweredMessages) -> None:
+    """Answer the user's message: a reply (quoted in groups), remembered as its answer, or a
+    reaction on it. An edited message edits the answer sent to it before, when that is known."""
+    message = update.effective_message
+    if reply is None or message is None:
+        return
+    if isinstance(reply, Reaction):
+        await message.set_reaction(reply.emoji)
+        return
+    markup = keyboard(reply.buttons)
+    # What the user sees: the text and the buttons' labels (their keys differ at every answer).
+    shown = fingerprint(reply.html, [[button.label for button in row] for row in reply.buttons])
+    earlier = answered.answer_to(message.chat_id, message.message_id) if update.edited_message else None
+    if earlier is not None:
+        if earlier.fingerprint == shown:
+            return  # the edit changed nothing the answer shows
+        try:
+            await message.get_bot().edit_message_text(
+                reply.html, chat_id=message.chat_id, message_id=earlier.message_id, reply_markup=markup
+            )
+        except BadRequest as exc:  # deleted meanwhile, or too old to edit: answer anew below
+            if "not modified" not in exc.message:
+                log.info("could not edit answer %d (%s); answering the edit anew", earlier.message_id, exc.message)
+                earlier = None
+        if earlier is not None:
+            answered.remember(message.chat_id, message.message_id, earlier.message_id, shown)
+            return
+    sent = await message.reply_text(reply.html, reply_markup=markup)
+    answered.remember(message.chat_id, message.message_id, sent.message_id, shown)
 
 
 async def answer_button(update: Update, answer: ButtonAnswer, *, quote_pressed: bool = False) -> None:

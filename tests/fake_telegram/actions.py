@@ -15,6 +15,7 @@ from typing import Any, TypedDict, Unpack
 from telegram import (
     CallbackQuery,
     Chat,
+    Document,
     InlineQuery,
     Message,
     MessageOriginUser,
@@ -64,7 +65,14 @@ class UserActions(TelegramState):
             PhotoSize(self._file_id("photo"), self._file_id("u"), side, side, side * 40)
             for side in (90, 320, 800)
         ]
-        return self._user_message({"photo": sizes, "caption": caption}, sender)
+        return self._user_message({"photo": sizes, **_caption(caption)}, sender)
+
+    def send_document(
+        self, *, file_name: str = "notes.pdf", caption: str | None = None, **sender: Unpack[Sender]
+    ) -> Message:
+        document = Document(self._file_id("document"), self._file_id("u"), file_name=file_name,
+                            mime_type="application/pdf", file_size=12_000)  # fmt: skip
+        return self._user_message({"document": document, **_caption(caption)}, sender)
 
     def send_voice(
         self, *, duration: int = 3, caption: str | None = None, **sender: Unpack[Sender]
@@ -86,16 +94,18 @@ class UserActions(TelegramState):
         return self.send_message(text, chat_id=chat_id, chat_type="channel")
 
     def edit_message(self, chat_id: int, message_id: int, new_text: str) -> Message:
-        """A user edits their own earlier text message (``edited_message`` update)."""
+        """A user edits their own earlier text message, or the caption of a photo or document
+        (``edited_message`` update)."""
         self.mark_user_action()
         stored = self.get_message(chat_id, message_id)
         if stored is None or self.is_bot_message(chat_id, message_id):
             raise ValueError(f"no user message {message_id} in chat {chat_id}")
-        stored["text"] = new_text
-        stored.pop("entities", None)
+        field, entities_field = ("text", "entities") if "text" in stored else ("caption", "caption_entities")
+        stored[field] = new_text
+        stored.pop(entities_field, None)
         entities = detect_entities(new_text)
         if entities:
-            stored["entities"] = [to_json(e) for e in entities]
+            stored[entities_field] = [to_json(e) for e in entities]
         stored["edit_date"] = now_ts()
         message = Message.de_json(copy.deepcopy(stored), None)
         if message.chat.type == "channel":
@@ -242,6 +252,11 @@ class UserActions(TelegramState):
     def _file_id(self, kind: str) -> str:
         self._next_query_id += 1
         return f"fake-{kind}-{self._next_query_id}"
+
+
+def _caption(caption: str | None) -> dict[str, Any]:
+    """A caption and the entities a client detects in it, as for a text message."""
+    return {"caption": caption, "caption_entities": (detect_entities(caption) if caption else None) or None}
 
 
 def _callback_data_of(message: Mapping[str, Any]) -> set[str]:

@@ -39,6 +39,12 @@ BUTTON_ACTIONS = frozenset(
     "switch_inline_query_chosen_chat copy_text callback_game pay".split()
 )
 COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+# The emoji a bot may react with (Bot API, ReactionTypeEmoji).
+REACTION_EMOJI = frozenset(
+    "👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤\u200d🔥 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 "
+    "🍾 💋 🖕 😈 😴 😭 🤓 👻 👨\u200d💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 "
+    "🤷\u200d♂ 🤷 🤷\u200d♀ 😡".split()
+)
 
 
 class ApiError(Exception):

@@ -31,6 +31,7 @@ from .api_support import (
     COMMAND_NAME,
     NOT_MODIFIED,
     QUERY_INVALID,
+    REACTION_EMOJI,
     ApiError,
     bad_request,
     chat_full_info,
@@ -59,7 +60,7 @@ SERVED_METHODS = (
     "getMe getUpdates deleteWebhook setWebhook getWebhookInfo close logOut "
     "setMyCommands getMyCommands deleteMyCommands setMyDescription getMyDescription "
     "setMyShortDescription getMyShortDescription setChatMenuButton getChatMenuButton "
-    "sendMessage editMessageText editMessageReplyMarkup deleteMessage sendChatAction "
+    "sendMessage editMessageText editMessageReplyMarkup deleteMessage sendChatAction setMessageReaction "
     "answerCallbackQuery answerInlineQuery getChat getChatMember leaveChat"
 ).split()
 
@@ -247,6 +248,24 @@ class BotApiMethods:
             raise bad_request("message to delete not found")
         return True
 
+    def set_message_reaction(self, params: dict[str, Any]) -> bool:
+        """A bot sets at most one reaction, an emoji Telegram offers (custom emoji need a
+        premium owner); an empty list removes it. Kept in ``state.reactions``."""
+        chat = self._sendable_chat(params)
+        message_id = get_int(params, "message_id")
+        if self.state.get_message(chat.id, message_id) is None:
+            raise bad_request("message to react not found")
+        reaction = get_json(params, "reaction") or []
+        if not isinstance(reaction, list):
+            raise bad_request("can't parse reaction types JSON object")
+        if len(reaction) > 1:
+            raise bad_request("REACTIONS_TOO_MANY")
+        for kind in reaction:
+            if not isinstance(kind, dict) or kind.get("type") != "emoji" or kind.get("emoji") not in REACTION_EMOJI:
+                raise bad_request("REACTION_INVALID")
+        self.state.reactions[(chat.id, message_id)] = [kind["emoji"] for kind in reaction]
+        return True
+
     def send_chat_action(self, params: dict[str, Any]) -> bool:
         self._sendable_chat(params)
         if params.get("action") not in CHAT_ACTIONS:
@@ -272,6 +291,13 @@ class BotApiMethods:
             raise bad_request("can't parse inline query result")
         if len(set(ids)) != len(ids):
             raise bad_request("RESULT_ID_DUPLICATE")
+        for result in results:  # the message a result sends is checked like any other
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                try:
+                    format_message_text(content["message_text"], content.get("parse_mode"))
+                except TextError as exc:
+                    raise ApiError(400, str(exc)) from None
         if self.state.take_query(str(params.get("inline_query_id", "")), "inline") is None:
             raise bad_request(QUERY_INVALID)
         self.state.inline_answers.append({**params, "results": results})

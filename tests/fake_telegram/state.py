@@ -127,6 +127,7 @@ class TelegramState:
         self.member_status: dict[tuple[int, int], str] = {}
         self.blocked_by: set[int] = set()  # users who blocked the bot
         self.reply_keyboards: dict[int, dict[str, Any]] = {}
+        self.reactions: dict[tuple[int, int], list[str]] = {}  # (chat, message) -> the bot's reaction
         self._messages: dict[int, dict[int, dict[str, Any]]] = {}
         self._bot_sent: set[tuple[int, int]] = set()
         self._next_message_id: dict[int, int] = {}

@@ -3,9 +3,11 @@
 Telegram rejects badly formatted HTML with ``400 Bad Request: can't parse
 entities: ...`` and measures text length *after* markup is removed.  A fake
 that accepted anything would let formatting bugs reach production, so the HTML
-scanner below follows TDLib's ``parse_html`` (same allowed tags, same
-attribute rules, same error texts).  Entity offsets and lengths are in UTF-16
-code units, as in the real API.
+scanner below follows TDLib's ``parse_html`` as of Bot API 7.3 (same allowed
+tags, same attribute rules — ``<blockquote expandable>`` included, other bare
+attributes ignored —, same error texts), and drops nested blockquotes as TDLib's
+``fix_entities`` does.  Entity offsets and lengths are in UTF-16 code units, as
+in the real API.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class _HtmlScanner:
                 f'Can\'t find end tag corresponding to start tag "{self.stack[-1].name}"'
             )
         self.entities.sort(key=lambda e: (e.offset, -e.length))
-        return "".join(self.out), self.entities
+        return "".join(self.out), _without_nested_blockquotes(self.entities)
 
     def _try_entity(self) -> bool:
         """Decode ``&lt;``/``&#NN;``/``&#xHH;`` (``;`` optional); unknown ones stay literal."""
@@ -138,30 +140,30 @@ class _HtmlScanner:
         self.stack.append(tag)
 
     def _attribute(self, tag: _OpenTag, begin: int) -> None:
-        """Parse one ``name=value`` (or bare ``expandable``); unknown attributes are ignored."""
+        """Parse one ``name=value`` or bare ``name``. As in TDLib since Bot API 7.3, a bare
+        attribute is ignored, but ``expandable`` (with or without a value, names compared
+        case-sensitively) makes a blockquote expandable; unknown attributes are ignored."""
         self._read_while(lambda c: c in _SPACES)
         if self.char(self.pos) == ">":
             return
-        attr = self._read_while(lambda c: c not in _SPACES and c not in "=>")
+        attr = self._read_while(lambda c: c not in _SPACES and c not in "=>/\"'")
         if not attr:
             where = f'the tag "{tag.name}" at byte offset {self.byte_offset(begin)}'
             raise self.fail(f"Empty attribute name in {where}")
         self._read_while(lambda c: c in _SPACES)
+        if self.pos >= len(self.text):
+            raise self.fail(f'Unclosed start tag "{tag.name}" at byte offset {self.byte_offset(begin)}')
         if self.char(self.pos) != "=":
-            if tag.name == "blockquote" and attr.lower() == "expandable":
+            if tag.name == "blockquote" and attr == "expandable":
                 tag.expandable = True
-                return
-            raise self.fail(
-                f'Expected equal sign in declaration of an attribute of the tag "{tag.name}" '
-                f"at byte offset {self.byte_offset(begin)}"
-            )
+            return
         self.pos += 1
         self._read_while(lambda c: c in _SPACES)
         if self.pos >= len(self.text):
             where = f'"{tag.name}" at byte offset {self.byte_offset(begin)}'
             raise self.fail(f"Unclosed start tag {where}")
         value = self._attribute_value(begin)
-        self._apply_attribute(tag, attr.lower(), value)
+        self._apply_attribute(tag, attr, value)
 
     def _attribute_value(self, begin: int) -> str:
         quote = self.char(self.pos)
@@ -188,6 +190,8 @@ class _HtmlScanner:
             tag.argument = value[len("language-") :]
         elif tag.name == "span" and attr == "class" and value.startswith("tg-"):
             tag.argument = value[len("tg-") :]
+        elif tag.name == "blockquote" and attr == "expandable":
+            tag.expandable = True
 
     def _end_tag(self) -> None:
         begin = self.pos
@@ -234,6 +238,22 @@ class _HtmlScanner:
             self.entities.pop()
             language = lang[2]
         return MessageEntity("pre", start, length, language=language)
+
+
+_BLOCKQUOTES = ("blockquote", "expandable_blockquote")
+
+
+def _without_nested_blockquotes(entities: list[MessageEntity]) -> list[MessageEntity]:
+    """Blockquotes cannot nest or overlap: like TDLib's fix_entities, keep the first of any
+    that do (entities sorted by offset, longest first) and drop the others silently."""
+    kept, quote_end = [], 0
+    for entity in entities:
+        if entity.type in _BLOCKQUOTES:
+            if entity.offset < quote_end:
+                continue
+            quote_end = entity.offset + entity.length
+        kept.append(entity)
+    return kept
 
 
 def _decode_attribute(raw: str) -> str:
