@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import texts
+from .i18n import Translator
 
 EXAMPLE_PATTERN = r"^ex:(\d+)$"
 MORE_PATTERN = r"^more:([0-9a-f]+)$"
@@ -32,8 +33,8 @@ def example_buttons(examples: Sequence[str]) -> Buttons:
     return tuple((Button(question, f"ex:{i}"),) for i, question in enumerate(examples))
 
 
-def answer_buttons(key: str) -> Buttons:
+def answer_buttons(tr: Translator, key: str) -> Buttons:
     return (
-        (Button(texts.MORE_PASSAGES_BUTTON, f"more:{key}"),),
-        (Button(texts.HELPFUL_BUTTON, f"vote:{key}:up"), Button(texts.NOT_HELPFUL_BUTTON, f"vote:{key}:down")),
+        (Button(tr(texts.MORE_PASSAGES_BUTTON), f"more:{key}"),),
+        (Button(tr(texts.HELPFUL_BUTTON), f"vote:{key}:up"), Button(tr(texts.NOT_HELPFUL_BUTTON), f"vote:{key}:down")),
     )

@@ -1,5 +1,6 @@
 """Chatting with the engine in a terminal when no bot token is set: the replies of the
-Telegram bot (bot.replies), with the HTML turned into plain text and examples by number."""
+Telegram bot (bot.replies), with the HTML turned into plain text and examples by number, in
+the terminal's language (`python -m bot --lang`, or the locale: bot.i18n.locale_language)."""
 
 from __future__ import annotations
 
@@ -10,26 +11,28 @@ from collections.abc import Callable
 from index import Engine
 
 from . import render, replies, texts
-from .reply import LOCAL_USER
+from .reply import LOCAL_USER, ChatContext
 from .services import BotServices
 
 ANSI_BOLD = ("\033[1m", "\033[0m")
 QUIT = ("/quit", "/exit")
 
 
-async def reply_html(line: str, engine: Engine, services: BotServices) -> str:
-    """What the bot would send for this line in a private chat."""
+async def reply_html(line: str, engine: Engine, services: BotServices, chat: ChatContext = LOCAL_USER) -> str:
+    """What the bot would send for this line in a private chat; `chat` is the terminal's user
+    (no Telegram id, the terminal's language)."""
     line = line.strip()
     examples = services.examples
     if line == "/about":
-        return replies.about(engine).html
+        return replies.about(chat, engine, services).html
     if line in ("/help", "/start"):
-        start = replies.start(LOCAL_USER, engine, services).html
+        start = replies.start(chat, engine, services).html
         # No buttons in a terminal: the examples are listed, to be asked by number.
-        return f"{start}\n{render.bullet_list(examples)}\n\n{texts.LOCAL_HELP}"
+        local_help = replies.translator_for(chat, services)(texts.LOCAL_HELP)
+        return f"{start}\n{render.bullet_list(examples)}\n\n{local_help}"
     if line.isdigit() and 1 <= int(line) <= len(examples):
         line = examples[int(line) - 1]
-    reply = await replies.answer_question(line, LOCAL_USER, engine, services)
+    reply = await replies.answer_question(line, chat, engine, services)
     assert reply is not None  # the terminal has no quota, so it is never silenced
     return reply.html
 
@@ -41,6 +44,7 @@ def chat_in_terminal(
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
     bold: tuple[str, str] | None = None,
+    chat: ChatContext = LOCAL_USER,
 ) -> None:
     """Read questions until end of input, printing each answer."""
     if bold is None:
@@ -48,7 +52,7 @@ def chat_in_terminal(
     # One event loop for the whole chat; `read` blocks outside it, between questions.
     loop = asyncio.new_event_loop()
     try:
-        write(render.to_plain(loop.run_until_complete(reply_html("/start", engine, services)), bold=bold))
+        write(render.to_plain(loop.run_until_complete(reply_html("/start", engine, services, chat)), bold=bold))
         while True:
             try:
                 line = read("\n? ")
@@ -57,7 +61,7 @@ def chat_in_terminal(
                 return
             if line.strip() in QUIT:
                 return
-            write(render.to_plain(loop.run_until_complete(reply_html(line, engine, services)), bold=bold))
+            write(render.to_plain(loop.run_until_complete(reply_html(line, engine, services, chat)), bold=bold))
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()

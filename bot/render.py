@@ -1,5 +1,6 @@
 """Turning answers and index facts into Telegram HTML: pure functions, no I/O. The words
-come from bot.texts; this module escapes what fills them and builds the markup.
+come from bot.texts, in the language of the `Translator` each function is given; this module
+escapes what fills them and builds the markup.
 
 Everything that comes from an article or a user goes through `html.escape`, so nothing a
 user types can break the markup. Telegram limits a message to 4096 characters counted in
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from index import Answer, Hit, Manifest, Passage
 
 from . import texts
+from .i18n import Translator
 
 if TYPE_CHECKING:
     from .report import Headline
@@ -98,114 +100,142 @@ def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) ->
     return f"<blockquote>{''.join(parts)}</blockquote>"
 
 
-def source_line(passage: Passage) -> str:
+def source_line(tr: Translator, passage: Passage) -> str:
     title = escape(clip(passage.article_title, TITLE_BUDGET))
-    return texts.SOURCE_LINE.format(title=title, position=passage.position, count=passage.article_passages)
+    return tr(texts.SOURCE_LINE, title=title, position=passage.position, count=passage.article_passages)
 
 
 FOLLOW_UP_BUDGET = 80  # characters of the earlier question shown over a follow-up's answer
 
 
-def question_line(question: str) -> str:
-    return texts.QUESTION_LINE.format(question=escape(clip(printable(question), ECHO_BUDGET)))
+def question_line(tr: Translator, question: str) -> str:
+    return tr(texts.QUESTION_LINE, question=escape(clip(printable(question), ECHO_BUDGET)))
 
 
-def render_answer(answer: Answer, *, echo_question: bool = False) -> str:
-    """The best passage, quoted with its answer sentence in bold, and where it comes from."""
+def render_answer(tr: Translator, answer: Answer, *, echo_question: bool = False) -> str:
+    """The best passage, quoted with its answer sentence in bold, and where it comes from.
+    The passage is quoted as the article has it, whatever the language around it."""
     best = answer.hits[0]
-    parts = [question_line(answer.question)] if echo_question else []
-    parts += _follow_up_line(answer)
-    parts += [quote_passage(best.passage, best.answer_sentence), source_line(best.passage)]
+    parts = [question_line(tr, answer.question)] if echo_question else []
+    parts += _follow_up_line(tr, answer)
+    parts += [quote_passage(best.passage, best.answer_sentence), source_line(tr, best.passage)]
     return "\n\n".join(parts)
 
 
 def render_not_answered(
-    answer: Answer, titles: Sequence[str], examples: Sequence[str], *, echo_question: bool = False
+    tr: Translator, answer: Answer, titles: Sequence[str], examples: Sequence[str], *, echo_question: bool = False
 ) -> str:
     """A plain "not in the article" with what can be asked instead; never an unrelated quote."""
-    parts = [question_line(answer.question)] if echo_question else []
-    parts += _follow_up_line(answer)  # the user sees what the question was read as
-    parts.append(texts.NOT_ANSWERED.format(what_i_know=_what_i_know(titles)))
+    parts = [question_line(tr, answer.question)] if echo_question else []
+    parts += _follow_up_line(tr, answer)  # the user sees what the question was read as
+    parts.append(tr(texts.NOT_ANSWERED, what_i_know=_what_i_know(tr, titles)))
     if examples:
-        parts.append(texts.YOU_COULD_ASK.format(examples=bullet_list(examples)))
+        parts.append(tr(texts.YOU_COULD_ASK, examples=bullet_list(examples)))
     return "\n\n".join(parts)
 
 
-def _follow_up_line(answer: Answer) -> list[str]:
+def _follow_up_line(tr: Translator, answer: Answer) -> list[str]:
     """Over a follow-up's reply: the earlier question it was read with, so the user sees why."""
     if not answer.follow_up_of:
         return []
-    return [texts.FOLLOW_UP_LINE.format(previous=escape(clip(printable(answer.follow_up_of), FOLLOW_UP_BUDGET)))]
+    return [tr(texts.FOLLOW_UP_LINE, previous=escape(clip(printable(answer.follow_up_of), FOLLOW_UP_BUDGET)))]
 
 
-def render_more(question: str, hits: Sequence[Hit], *, first_number: int = 2) -> str:
+def render_more(tr: Translator, question: str, hits: Sequence[Hit], *, first_number: int = 2) -> str:
     """Further passages for a question, each quoted with its source."""
     if not hits:
-        return f"{question_line(question)}\n\n{texts.NO_OTHER_PASSAGE}"
-    header = question_line(question)
+        return f"{question_line(tr, question)}\n\n{tr(texts.NO_OTHER_PASSAGE)}"
+    header = question_line(tr, question)
     # Each passage gets an equal share of what the header leaves, minus its own source line.
     share = (MAX_MESSAGE_UNITS - utf16_len(to_plain(header)) - 100) // len(hits)
     blocks = []
     for number, hit in enumerate(hits, start=first_number):
-        label = f"<b>{number}.</b> {source_line(hit.passage)}"
+        label = f"<b>{number}.</b> {source_line(tr, hit.passage)}"
         budget = share - utf16_len(to_plain(label)) - 10
         blocks.append(f"{label}\n{quote_passage(hit.passage, hit.answer_sentence, budget)}")
     return "\n\n".join([header, *blocks])
 
 
-def render_inline_hit(question: str, hit: Hit) -> str:
+def render_inline_hit(tr: Translator, question: str, hit: Hit) -> str:
     """The message a user sends into a chat by picking an inline result."""
     quote = quote_passage(hit.passage, hit.answer_sentence)
-    return "\n\n".join([question_line(question), quote, source_line(hit.passage)])
+    return "\n\n".join([question_line(tr, question), quote, source_line(tr, hit.passage)])
 
 
-def render_start(titles: Sequence[str], examples: Sequence[str]) -> str:
-    start = texts.START.format(what_i_know=_what_i_know(titles))
-    return f"{start}\n\n{texts.TRY_THESE}" if examples else start
+def render_start(tr: Translator, titles: Sequence[str], examples: Sequence[str]) -> str:
+    start = tr(texts.START, what_i_know=_what_i_know(tr, titles))
+    return f"{start}\n\n{tr(texts.TRY_THESE)}" if examples else start
 
 
-def render_help(bot_username: str, *, is_admin: bool, log_days: int = 0) -> str:
-    lines = [*texts.HELP_LINES, texts.HELP_FORGET_LINE]
+def render_help(tr: Translator, bot_username: str, *, is_admin: bool, log_days: int = 0) -> str:
+    lines = [tr(line) for line in (*texts.HELP_LINES, texts.HELP_FORGET_LINE)]
     if is_admin:
-        lines += [texts.HELP_REINDEX_LINE, texts.HELP_STATS_LINE]
-    lines.append(texts.HELP_INLINE.format(bot_username=escape(bot_username)))
-    lines.append(texts.HELP_KEPT.format(days=log_days) if log_days else texts.HELP_KEPT_NO_LOG)
+        lines += [tr(texts.HELP_REINDEX_LINE), tr(texts.HELP_STATS_LINE)]
+    lines += ["", tr(texts.HELP_INLINE, bot_username=escape(bot_username)), ""]
+    lines.append(tr.plural(texts.HELP_KEPT, log_days, days=log_days) if log_days else tr(texts.HELP_KEPT_NO_LOG))
     return "\n".join(lines)
 
 
-def render_stats(figures: Headline) -> str:
+def render_stats(tr: Translator, figures: Headline) -> str:
     """/stats: the report's headline figures."""
-    return texts.STATS.format(days=figures.days, questions=figures.questions, answered=figures.answered,
-                              share=figures.share_answered, up=figures.votes_up, down=figures.votes_down)  # fmt: skip
+    period = tr.plural(texts.STATS_PERIOD, figures.days, days=figures.days)
+    body = tr(texts.STATS, questions=figures.questions, answered=figures.answered, share=figures.share_answered,
+              up=figures.votes_up, down=figures.votes_down)  # fmt: skip
+    return f"{period}\n{body}"
 
 
-def render_about(manifest: Manifest) -> str:
+def too_long(tr: Translator, limit: int) -> str:
+    return tr.plural(texts.TOO_LONG, limit, limit=limit)
+
+
+def rate_limited(tr: Translator, seconds: float) -> str:
+    whole = max(1, round(seconds))
+    return tr.plural(texts.RATE_LIMITED, whole, seconds=whole)
+
+
+def forgotten(tr: Translator, questions: int, votes: int) -> str:
+    """/forget_me's report: how many questions and votes were deleted."""
+    return tr(
+        texts.FORGOTTEN,
+        questions=tr.plural(texts.QUESTIONS_DELETED, questions, count=questions),
+        votes=tr.plural(texts.VOTES_DELETED, votes, count=votes),
+    )
+
+
+def reindexed(tr: Translator, passages: int, seconds: float, articles: int) -> str:
+    """What /reindex says once the new index serves."""
+    built = tr.plural(texts.REINDEX_BUILT, passages, passages=passages, seconds=seconds)
+    return f"{built} {tr.plural(texts.REINDEX_SERVING, articles, articles=articles)}"
+
+
+def render_about(tr: Translator, manifest: Manifest) -> str:
     """The indexed articles (as many as fit in one message), passage count, model, build time."""
     built = manifest.built_at.replace("T", " ").replace("+00:00", " UTC")
     footer = [
         "",
-        texts.ABOUT_PASSAGES.format(count=manifest.passage_count),
-        texts.ABOUT_MODEL.format(model=escape(clip(manifest.model, TITLE_BUDGET))),
-        texts.ABOUT_BUILT.format(built=escape(clip(built, TITLE_BUDGET))),
+        tr(texts.ABOUT_PASSAGES, count=manifest.passage_count),
+        tr(texts.ABOUT_MODEL, model=escape(clip(manifest.model, TITLE_BUDGET))),
+        tr(texts.ABOUT_BUILT, built=escape(clip(built, TITLE_BUDGET))),
     ]
-    lines = [texts.ABOUT_HEADER.format(count=len(manifest.articles))]
+    lines = [tr(texts.ABOUT_HEADER, count=len(manifest.articles))]
     # Room for the footer and an "… and N more" line, counted on the text Telegram shows.
     budget = MAX_MESSAGE_UNITS - utf16_len(to_plain("\n".join(lines + footer))) - 40
     listed = 0
     for article in manifest.articles[:MAX_LISTED_ARTICLES]:
         origin = ", ".join(escape(clip(x, TITLE_BUDGET)) for x in (article.source, article.date) if x)
-        line = texts.ABOUT_ARTICLE.format(
+        line = tr.plural(
+            texts.ABOUT_ARTICLE, article.passages,
             title=escape(clip(article.title, TITLE_BUDGET)),
-            origin=texts.ABOUT_ORIGIN.format(origin=origin) if origin else "",
+            origin=tr(texts.ABOUT_ORIGIN, origin=origin) if origin else "",
             passages=article.passages,
-        )
+        )  # fmt: skip
         budget -= utf16_len(to_plain(line)) + 1
         if budget < 0:
             break
         lines.append(line)
         listed += 1
     if len(manifest.articles) > listed:
-        lines.append(texts.ABOUT_MORE.format(count=len(manifest.articles) - listed))
+        lines.append(tr(texts.ABOUT_MORE, count=len(manifest.articles) - listed))
     return "\n".join(lines + footer)
 
 
@@ -220,13 +250,13 @@ def to_plain(html: str, *, bold: tuple[str, str] = ("", "")) -> str:
     return unescape(re.sub(r"<[^>]+>", "", text))
 
 
-def _what_i_know(titles: Sequence[str]) -> str:
+def _what_i_know(tr: Translator, titles: Sequence[str]) -> str:
     """One line naming the article, or the first few of several."""
-    shown = [texts.ARTICLE_TITLE.format(title=escape(clip(t, TITLE_BUDGET))) for t in titles[:MAX_NAMED_ARTICLES]]
+    shown = [tr(texts.ARTICLE_TITLE, title=escape(clip(t, TITLE_BUDGET))) for t in titles[:MAX_NAMED_ARTICLES]]
     if len(titles) == 1:
-        return texts.ONE_ARTICLE.format(title=shown[0])
-    more = texts.AND_MORE_ARTICLES.format(count=len(titles) - len(shown)) if len(titles) > len(shown) else ""
-    return texts.SEVERAL_ARTICLES.format(count=len(titles), titles=", ".join(shown) + more)
+        return tr(texts.ONE_ARTICLE, title=shown[0])
+    more = tr(texts.AND_MORE_ARTICLES, count=len(titles) - len(shown)) if len(titles) > len(shown) else ""
+    return tr.plural(texts.SEVERAL_ARTICLES, len(titles), count=len(titles), titles=", ".join(shown) + more)
 
 
 def bullet_list(items: Sequence[str]) -> str:

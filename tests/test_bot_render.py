@@ -6,9 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import render
+from bot.i18n import translator
 from index.store import ArticleInfo, Manifest
 from tests.fake_telegram.text_format import format_message_text, utf16_len
 from tests.fakes import make_answer, make_hit, make_passage
+
+EN = translator("en")
 
 
 def telegram_text(html: str) -> str:
@@ -19,7 +22,7 @@ def telegram_text(html: str) -> str:
 
 def test_answer_quotes_passage_with_answer_sentence_in_bold_and_source():
     passage = make_passage(("One.", "The answer is here.", "Three."), title="Musk & Putin", position=2)
-    html = render.render_answer(make_answer(hits=[make_hit(passage, answer_sentence=1)]))
+    html = render.render_answer(EN, make_answer(hits=[make_hit(passage, answer_sentence=1)]))
     assert "<b>The answer is here.</b>" in html
     assert "<blockquote>One. <b>The answer is here.</b> Three.</blockquote>" in html
     assert "Musk &amp; Putin" in html and "paragraph 2 of 6" in html
@@ -31,19 +34,19 @@ def test_everything_from_users_and_articles_is_escaped():
     passage = make_passage(("<script>x</script>", "a < b && c > d", "<b>&amp;"), title="<i>T</i>")
     answer = make_answer(question, [make_hit(passage, answer_sentence=2)])
     for html in (
-        render.render_answer(answer, echo_question=True),
-        render.render_more(question, answer.hits),
-        render.render_inline_hit(question, answer.hits[0]),
+        render.render_answer(EN, answer, echo_question=True),
+        render.render_more(EN, question, answer.hits),
+        render.render_inline_hit(EN, question, answer.hits[0]),
     ):
         shown = telegram_text(html)  # raises, like the Bot API, on broken markup
         assert question in shown and "<script>x</script>" in shown and "<i>T</i>" in shown
-    shown = telegram_text(render.render_not_answered(answer, ["<T&>"], ["<b>?"], echo_question=True))
+    shown = telegram_text(render.render_not_answered(EN, answer, ["<T&>"], ["<b>?"], echo_question=True))
     assert question in shown and "<T&>" in shown and "<b>?" in shown
 
 
 def test_not_answered_names_the_article_and_examples_without_a_quote():
     answer = make_answer("Who wrote Hamlet?", answered=False)
-    html = render.render_not_answered(answer, ["Musk and Putin"], ["What did Musk tweet?"])
+    html = render.render_not_answered(EN, answer, ["Musk and Putin"], ["What did Musk tweet?"])
     assert "<blockquote>" not in html and "Second sentence" not in html
     assert "Musk and Putin" in html and "What did Musk tweet?" in html
 
@@ -60,9 +63,9 @@ def test_replies_always_fit_in_a_message_and_parse(sentences, focus, question, h
     hit = make_hit(passage, answer_sentence=min(focus, len(sentences) - 1))
     answer = make_answer(question, [hit] * hit_count)
     for html in (
-        render.render_answer(answer, echo_question=True),
-        render.render_more(question, answer.hits),
-        render.render_inline_hit(question, hit),
+        render.render_answer(EN, answer, echo_question=True),
+        render.render_more(EN, question, answer.hits),
+        render.render_inline_hit(EN, question, hit),
     ):
         assert utf16_len(telegram_text(html)) <= render.MAX_MESSAGE_UNITS
 
@@ -70,7 +73,7 @@ def test_replies_always_fit_in_a_message_and_parse(sentences, focus, question, h
 def test_long_passage_is_cut_around_the_answer_sentence():
     sentences = [f"Filler sentence number {i} with some words." for i in range(200)]
     sentences[150] = "THE ANSWER."
-    html = render.render_answer(make_answer(hits=[make_hit(make_passage(sentences), answer_sentence=150)]))
+    html = render.render_answer(EN, make_answer(hits=[make_hit(make_passage(sentences), answer_sentence=150)]))
     text = telegram_text(html)
     assert "<b>THE ANSWER.</b>" in html
     assert text.count("…") == 2 and utf16_len(text) < render.PASSAGE_BUDGET + 300
@@ -92,20 +95,20 @@ def test_about_lists_articles_sources_counts_model_and_build_time():
         built_at="2025-01-02T03:04:05+00:00", build_seconds=1.0,
         articles=(ArticleInfo("a", "Title <1>", "The Source", "2021-02-14", 6),),
     )  # fmt: skip
-    html = render.render_about(manifest)
+    html = render.render_about(EN, manifest)
     text = telegram_text(html)
     for expected in ("Title <1>", "The Source", "Passages: 6", "m/model", "2025-01-02 03:04:05 UTC"):
         assert expected in text
 
 
 def test_help_escapes_placeholders_and_lists_reindex_for_admins_only():
-    assert "/reindex" in render.render_help("bot", is_admin=True)
-    assert "/reindex" not in render.render_help("bot", is_admin=False)
-    assert "/ask <question>" in telegram_text(render.render_help("bot", is_admin=False))
+    assert "/reindex" in render.render_help(EN, "bot", is_admin=True)
+    assert "/reindex" not in render.render_help(EN, "bot", is_admin=False)
+    assert "/ask <question>" in telegram_text(render.render_help(EN, "bot", is_admin=False))
 
 
 def test_to_plain_turns_html_into_terminal_text():
-    html = render.render_answer(make_answer("q", [make_hit(make_passage(("A & B.", "C.")), answer_sentence=0)]))
+    html = render.render_answer(EN, make_answer("q", [make_hit(make_passage(("A & B.", "C.")), answer_sentence=0)]))
     plain = render.to_plain(html, bold=("*", "*"))
     assert plain.startswith("> *A & B.* C.")
     assert "<" not in plain and "&amp;" not in plain

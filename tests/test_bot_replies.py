@@ -133,7 +133,8 @@ async def test_a_vote_is_on_disk_under_a_pseudonym_before_the_thanks(engine, ser
 
 async def test_inline_mode_offers_each_passage_with_its_place(engine, services):
     answer = await replies.inline_answer(QUESTION, ALICE, engine, services)
-    assert answer.cache_seconds == replies.INLINE_CACHE_SECONDS and not answer.personal and answer.hint is None
+    # Cached for this user only: the results are in the user's language.
+    assert answer.cache_seconds == replies.INLINE_CACHE_SECONDS and answer.personal and answer.hint is None
     first, second = answer.results
     assert first.title == "Paragraph 2 of 6 · An article" and first.description == "It has 5 million downloads."
     assert shown(first.html).startswith(f"❓ {QUESTION}") and "<b>It has 5 million downloads.</b>" in first.html
@@ -163,7 +164,7 @@ def test_start_help_and_about(engine, services):
     assert "/reindex" in replies.help_text("qa_bot", ADMIN, services).html
     user_help = replies.help_text("qa_bot", ALICE, services).html
     assert "/reindex" not in user_help and "@qa_bot your question" in user_help
-    about = shown(replies.about(engine).html)
+    about = shown(replies.about(ALICE, engine, services).html)
     assert "Articles indexed: 1" in about and "Passages: 6" in about and "test/model" in about
 
 
@@ -173,8 +174,10 @@ def test_only_admins_may_reindex_and_only_one_rebuild_at_a_time(services):
     assert replies.reindex_refusal(ADMIN, services).html == texts.REINDEX_ALREADY_RUNNING
 
 
-def test_every_fixed_reply_is_html_telegram_accepts():
-    for reply in (replies.NOT_ALLOWED, replies.NON_TEXT, replies.EMPTY_ASK, replies.UNKNOWN_COMMAND,
-                  replies.SOMETHING_WENT_WRONG):  # fmt: skip
-        assert shown(reply.html)
-    assert shown(replies.EMPTY_ASK.html) == "Write the question after the command, e.g. /ask What did Musk tweet to Putin?"
+@pytest.mark.parametrize("chat", [ALICE, BOB])
+def test_every_fixed_reply_is_html_telegram_accepts(services, chat):
+    for make in (replies.not_allowed, replies.non_text, replies.empty_ask, replies.unknown_command,
+                 replies.something_went_wrong):  # fmt: skip
+        assert shown(make(chat, services).html)
+    hint = shown(replies.empty_ask(chat, services).html)
+    assert hint.endswith("/ask What did Musk tweet to Putin?")  # an example the bot answers, in any language

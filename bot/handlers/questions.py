@@ -35,12 +35,12 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         replies.start_afresh(chat_of(update), services_of(context))
         await _answer(update, context, question)
     else:
-        await send(update, replies.EMPTY_ASK)
+        await send(update, replies.empty_ask(chat_of(update), services_of(context)))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice and the like: ask for a text question."""
-    await send(update, replies.NON_TEXT)
+    await send(update, replies.non_text(chat_of(update), services_of(context)))
 
 
 async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
