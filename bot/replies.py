@@ -30,7 +30,6 @@ MORE_PASSAGES = 3
 INLINE_CACHE_SECONDS = 30
 
 
-
 def translator_for(chat: ChatContext, services: BotServices) -> Translator:
     """The user's words: their Telegram language if the bot speaks it, else DEFAULT_LANGUAGE."""
     return i18n.translator(i18n.language_of(chat.language, services.settings.default_language))

@@ -13,7 +13,7 @@ from bot import i18n, profile, replies, texts
 from bot.__main__ import parse_args
 from bot.examples import EXAMPLE_QUESTIONS
 from bot.local_chat import chat_in_terminal
-from bot.reply import ChatContext, Reply
+from bot.reply import ChatContext
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
 from tests.fakes import FakeEngine, make_answer, make_hit, make_passage, open_services

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 
-import pytest
 import pytest_asyncio
 from telegram import Bot
 
