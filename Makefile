@@ -18,7 +18,7 @@ DIALOGUE_FLOORS ?= --floor hit_at_1=0.79 --floor hit_at_3=0.99 --floor answered_
 	--floor unanswerable_refused=0.99
 CI_INDEX_DIR ?= var/ci-index
 
-.PHONY: run test install index eval calibrate clean
+.PHONY: run test install index eval calibrate translations clean
 
 run: install index
 	$(PY) -m bot
@@ -52,6 +52,16 @@ eval: install index
 # Refit the scoring on the project's question sets and ship it (docs/quality.md).
 calibrate: install index
 	$(PY) -m index calibrate $(FIT_SETS) --write index/scoring.json
+
+# The interface's gettext catalogs (bot/i18n.py), with the options in pyproject.toml's [tool.babel.*]:
+# extract the marked strings of bot/ into a template (var/i18n/bot.pot), merge it into each language's
+# bot/locales/<language>/LC_MESSAGES/bot.po (new strings arrive untranslated, changed ones fuzzy),
+# compile the .mo files the bot reads. Commit the .po and .mo; tests/test_translations.py checks both.
+translations: install
+	mkdir -p var/i18n
+	$(VENV)/bin/pybabel extract
+	$(VENV)/bin/pybabel update
+	$(VENV)/bin/pybabel compile
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,4 +1,6 @@
 """`python -m bot`: build the settings, configure logging, load the engine, run the bot.
+Without a token, a chat in the terminal, in the language of `--lang` or of the locale
+(LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else DEFAULT_LANGUAGE.
 
 `python -m bot report [--days N] [--json] [--html FILE]`: what the question log and the votes
 say (bot.report). `python -m bot export-eval FILE.jsonl`: the votes and unanswered questions as
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -22,8 +25,10 @@ from pydantic import ValidationError
 
 from index import Engine, EngineError, describe_error
 
+from . import i18n
 from .local_chat import chat_in_terminal
 from .logs import configure_logging
+from .reply import ChatContext
 from .services import BotServices
 from .settings import BotSettings
 from .state import StateDB, StateError
@@ -34,6 +39,8 @@ log = logging.getLogger("bot")
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bot", description="The Telegram bot; with a command, its reports.")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES,
+                        help="the terminal chat's language (default: the locale's, LANG...)")  # fmt: skip
     commands = parser.add_subparsers(dest="command")
     report = commands.add_parser("report", help="questions asked, answered, voted on (from STATE_DB)")
     report.add_argument("--days", type=int, default=None, help="the last N days (default: QUESTION_LOG_DAYS, or 30)")
@@ -60,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret_token) if s]
     configure_logging(settings.log_level, secrets)
+    # The terminal's user: no Telegram id, the language asked for or the locale's.
+    local_user = ChatContext(user_id=None, language=args.lang or i18n.locale_language(os.environ, ""))
+    no_token_help = i18n.translator(i18n.language_of(local_user.language, settings.default_language))(NO_TOKEN_HELP)
     if settings.telegram_bot_token is None and not sys.stdin.isatty():
-        print(f"bot: {NO_TOKEN_HELP}", file=sys.stderr)
+        print(f"bot: {no_token_help}", file=sys.stderr)
         return 2
     state = StateDB(settings.state_db)
     if settings.telegram_bot_token is not None:
@@ -78,8 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     manifest = engine.manifest
     log.info("index loaded: %d passages from %d article(s)", manifest.passage_count, len(manifest.articles))
     if settings.telegram_bot_token is None:
-        print(NO_TOKEN_HELP)
-        chat_in_terminal(engine, BotServices.create(settings))
+        print(no_token_help)
+        chat_in_terminal(engine, BotServices.create(settings), chat=local_user)
         return 0
     # Imported here: without a token (the terminal chat, or a refusal) Telegram's library
     # and the HTTP client are never loaded, so those paths start in a second.

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 from urllib.parse import urlparse
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from index import Engine
 
-from . import texts
+from . import profile
 from .buttons import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
 from .conflict import ConflictWatch
 from .handlers import access, admin, errors, feedback, info, questions
@@ -35,7 +35,6 @@ from .update_queue import JournalBarrierRequest, JournalingUpdateProcessor, Jour
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [BotCommand(command, description) for command, description in texts.COMMANDS]
 # New and edited messages (an edited question edits its answer); channel posts are not questions.
 MESSAGES = filters.UpdateType.MESSAGES
 PRIVATE = filters.ChatType.PRIVATE
@@ -110,15 +109,16 @@ def add_handlers(application: Application) -> None:
 
 async def on_start(application: Application) -> None:
     """post_init: open STATE_DB, read this bot's update journal, handle what a previous run
-    left unfinished, show the commands in the menu. Runs before the first update is fetched
-    or received, after getMe (the journal is keyed by the bot's id)."""
+    left unfinished, show the commands and description in each language (bot.profile). Runs
+    before the first update is fetched or received, after getMe (the journal is keyed by the
+    bot's id)."""
     services: BotServices = application.bot_data["services"]
     await services.journal.run(services.open_state, application.bot.id)
     queue = application.update_queue
     if isinstance(queue, JournalingUpdateQueue):
         await queue.open(application.bot.id)
         await queue.replay(application.bot)
-    await application.bot.set_my_commands(COMMANDS)
+    await profile.publish(application.bot, services.settings.default_language)
     log.info("started as @%s", application.bot.username)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import texts
+from .i18n import Translator
 
 EXAMPLE_PATTERN = r"^ex:(\d+)$"
 MORE_PATTERN = r"^more:([0-9a-f]+)$"
@@ -32,15 +33,16 @@ def example_buttons(examples: Sequence[str]) -> Buttons:
     return tuple((Button(question, f"ex:{i}"),) for i, question in enumerate(examples))
 
 
-def answer_buttons(key: str, *, more: bool = True, up: int = 0, down: int = 0) -> Buttons:
-    """The buttons under an answer: "More passages" until it was served, then the votes with
-    their counts (the voters' current votes), which every reader of the chat sees."""
+def answer_buttons(tr: Translator, key: str, *, more: bool = True, up: int = 0, down: int = 0) -> Buttons:
+    """The buttons under an answer, in the language of `tr`: "More passages" until it was
+    served, then the votes with their counts (the voters' current votes), which every reader
+    of the chat sees."""
     votes = (
-        Button(_counted(texts.HELPFUL_BUTTON, up), f"vote:{key}:up"),
-        Button(_counted(texts.NOT_HELPFUL_BUTTON, down), f"vote:{key}:down"),
+        Button(_counted(tr, texts.HELPFUL_BUTTON, up), f"vote:{key}:up"),
+        Button(_counted(tr, texts.NOT_HELPFUL_BUTTON, down), f"vote:{key}:down"),
     )
-    return ((Button(texts.MORE_PASSAGES_BUTTON, f"more:{key}"),), votes) if more else (votes,)
+    return ((Button(tr(texts.MORE_PASSAGES_BUTTON), f"more:{key}"),), votes) if more else (votes,)
 
 
-def _counted(label: str, count: int) -> str:
-    return texts.VOTE_BUTTON_COUNT.format(label=label, count=count) if count else label
+def _counted(tr: Translator, label: str, count: int) -> str:
+    return tr(texts.VOTE_BUTTON_COUNT, label=tr(label), count=count) if count else tr(label)

@@ -18,9 +18,11 @@ from itertools import chain, zip_longest
 
 from index import ArticleInfo, Engine, Manifest, Passage
 
-from . import texts
-
 MAX_EXAMPLES = 4  # buttons under a message: more would push the answer off a phone's screen
+# The question made of an article's title. Like the examples of front matter it is in the
+# articles' language, not the interface's (it is not in bot.texts, so not translated): a button
+# that asks it sends it to the engine, and every user of one engine gets the same list.
+ABOUT_TITLE = "What is “{title}” about?"
 
 
 def example_questions(manifest: Manifest, passages: Iterable[Passage], limit: int = MAX_EXAMPLES) -> tuple[str, ...]:
@@ -38,7 +40,7 @@ def example_questions(manifest: Manifest, passages: Iterable[Passage], limit: in
 def derived_examples(article: ArticleInfo, headings: Sequence[str]) -> tuple[str, ...]:
     """An article without `examples:`: the questions its headings ask, then its title."""
     asked = [heading for heading in headings if is_question_heading(heading)]
-    title = article.title if is_question_heading(article.title) else texts.EXAMPLE_ABOUT_TITLE.format(title=article.title)
+    title = article.title if is_question_heading(article.title) else ABOUT_TITLE.format(title=article.title)
     return (*asked, title)
 
 

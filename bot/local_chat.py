@@ -1,5 +1,6 @@
 """Chatting with the engine in a terminal when no bot token is set: the replies of the
-Telegram bot (bot.replies), with the HTML turned into plain text and examples by number."""
+Telegram bot (bot.replies), with the HTML turned into plain text and examples by number, in
+the terminal's language (`python -m bot --lang`, or the locale: bot.i18n.locale_language)."""
 
 from __future__ import annotations
 
@@ -13,26 +14,27 @@ from index import Engine
 
 from . import render, replies, texts
 from .buttons import EXAMPLE_PATTERN
-from .reply import LOCAL_USER, Reply
+from .reply import LOCAL_USER, ChatContext, Reply
 from .services import BotServices
 
 ANSI_BOLD = ("\033[1m", "\033[0m")
 QUIT = ("/quit", "/exit")
 
 
-async def reply_html(line: str, engine: Engine, services: BotServices) -> str:
+async def reply_html(line: str, engine: Engine, services: BotServices, chat: ChatContext = LOCAL_USER) -> str:
     """What the bot would send for this line in a private chat; example buttons become a list
-    to answer by number."""
+    to answer by number. `chat` is the terminal's user (no Telegram id, the terminal's language)."""
     line = line.strip()
     examples = replies.examples_of(engine, services)
     if line == "/about":
-        return replies.about(engine).html
+        return replies.about(chat, engine, services).html
     if line in ("/help", "/start"):
-        start = replies.start(LOCAL_USER, engine, services).html
-        return f"{start}\n{numbered(range(len(examples)), examples)}\n\n{texts.LOCAL_HELP}"
+        start = replies.start(chat, engine, services).html
+        local_help = replies.translator_for(chat, services)(texts.LOCAL_HELP)
+        return f"{start}\n{numbered(range(len(examples)), examples)}\n\n{local_help}"
     if line.isdigit() and 1 <= int(line) <= len(examples):
         line = examples[int(line) - 1]
-    reply = await replies.answer_question(line, LOCAL_USER, engine, services)
+    reply = await replies.answer_question(line, chat, engine, services)
     assert isinstance(reply, Reply)  # the terminal has no quota and is no group: never silent
     pressed = (re.fullmatch(EXAMPLE_PATTERN, button.data) for row in reply.buttons for button in row)
     offered = [int(match.group(1)) for match in pressed if match]
@@ -51,6 +53,7 @@ def chat_in_terminal(
     read: Callable[[str], str] = input,
     write: Callable[[str], None] = print,
     bold: tuple[str, str] | None = None,
+    chat: ChatContext = LOCAL_USER,
 ) -> None:
     """Read questions until end of input, printing each answer."""
     if bold is None:
@@ -58,7 +61,7 @@ def chat_in_terminal(
     # One event loop for the whole chat; `read` blocks outside it, between questions.
     loop = asyncio.new_event_loop()
     try:
-        write(render.to_plain(loop.run_until_complete(reply_html("/start", engine, services)), bold=bold))
+        write(render.to_plain(loop.run_until_complete(reply_html("/start", engine, services, chat)), bold=bold))
         while True:
             try:
                 line = read("\n? ")
@@ -67,7 +70,7 @@ def chat_in_terminal(
                 return
             if line.strip() in QUIT:
                 return
-            write(render.to_plain(loop.run_until_complete(reply_html(line, engine, services)), bold=bold))
+            write(render.to_plain(loop.run_until_complete(reply_html(line, engine, services, chat)), bold=bold))
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()

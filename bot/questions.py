@@ -35,10 +35,12 @@ class AskedQuestion:
 
 @dataclass(frozen=True)
 class KeptAnswer:
-    """An answer as the store keeps it: the question and whether "More passages" was served."""
+    """An answer as the store keeps it: the question, whether "More passages" was served, and
+    the interface language it was given in ("": not recorded, DEFAULT_LANGUAGE)."""
 
     asked: AskedQuestion
     more_shown: bool
+    language: str = ""
 
 
 class QuestionStore:
@@ -49,8 +51,9 @@ class QuestionStore:
         self.days = days
         self._clock = clock
 
-    def add(self, asked: AskedQuestion, *, asker: str) -> str:
-        """Blocking: keep an answer (pruning what is past keeping); its key."""
+    def add(self, asked: AskedQuestion, *, asker: str, language: str = "") -> str:
+        """Blocking: keep an answer given in interface `language` (pruning what is past
+        keeping); its key."""
         now = self._clock()
         row = {
             "created_at": now,
@@ -60,6 +63,7 @@ class QuestionStore:
             "passage": json.dumps(asdict(asked.shown), ensure_ascii=False),
             "answer": asked.answer,
             "more_press": None,
+            "language": language,
         }
         while True:  # a random key; on the rare collision, another
             key = secrets.token_hex(KEY_BYTES)
@@ -74,7 +78,7 @@ class QuestionStore:
         passage = json.loads(row["passage"])
         shown = Passage(**{**passage, "sentences": tuple(passage["sentences"])})
         asked = AskedQuestion(row["question"], shown, tuple(json.loads(row["history"])), row["answer"])
-        return KeptAnswer(asked, row["more_press"] is not None)
+        return KeptAnswer(asked, row["more_press"] is not None, row["language"])
 
     # ---- what the presses leave on an answer -------------------------------------------------
 

@@ -21,7 +21,8 @@ from typing import Any, Protocol
 
 from index import Engine, EngineError
 
-from . import texts
+from . import render, texts
+from .i18n import Translator
 from .settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -48,19 +49,22 @@ class Reindexer:
         self.running = True
         return True
 
-    async def run(self, bot_data: MutableMapping[str, Any], announce: Callable[[str], Awaitable[StatusMessage]]) -> None:
-        """Post a status with `announce`, rebuild, swap the new engine into `bot_data["engine"]`.
+    async def run(
+        self, bot_data: MutableMapping[str, Any], announce: Callable[[str], Awaitable[StatusMessage]], tr: Translator
+    ) -> None:
+        """Post a status with `announce`, rebuild, swap the new engine into `bot_data["engine"]`;
+        the status speaks the language of `tr` (the admin's).
 
         Call only after `try_begin()` returned True; the slot is released however this ends.
         """
         try:
-            status = await announce(texts.REINDEX_STARTED)
-            await self._rebuild(bot_data, status)
+            status = await announce(tr(texts.REINDEX_STARTED))
+            await self._rebuild(bot_data, status, tr)
         finally:
             self.running = False
 
-    async def _rebuild(self, bot_data: MutableMapping[str, Any], status: StatusMessage) -> None:
-        ticker = asyncio.create_task(_show_elapsed(status, time.monotonic()))
+    async def _rebuild(self, bot_data: MutableMapping[str, Any], status: StatusMessage, tr: Translator) -> None:
+        ticker = asyncio.create_task(_show_elapsed(status, time.monotonic(), tr))
         started = time.monotonic()
         try:
             summary = await self._build()
@@ -70,14 +74,12 @@ class Reindexer:
                 log.warning("reindex failed: %s", exc)
             else:
                 log.exception("reindex failed")
-            outcome = texts.REINDEX_FAILED.format(reason=escape(_one_line(exc)))
+            outcome = tr(texts.REINDEX_FAILED, reason=escape(_one_line(exc)))
         else:
             bot_data["engine"] = engine
             log.info("reindexed: %s", summary)
             manifest = engine.manifest
-            outcome = texts.REINDEX_DONE.format(
-                passages=manifest.passage_count, seconds=time.monotonic() - started, articles=len(manifest.articles)
-            )
+            outcome = render.reindexed(tr, manifest.passage_count, time.monotonic() - started, len(manifest.articles))
         finally:
             await _stop(ticker)  # before the outcome, so a late progress edit cannot overwrite it
         await status.edit_text(outcome)
@@ -104,11 +106,11 @@ class Reindexer:
         return out.decode(errors="replace").strip()
 
 
-async def _show_elapsed(status: StatusMessage, started: float) -> None:
+async def _show_elapsed(status: StatusMessage, started: float, tr: Translator) -> None:
     while True:
         await asyncio.sleep(PROGRESS_EVERY_SECONDS)
         with contextlib.suppress(Exception):  # progress is a courtesy; the result edit matters
-            await status.edit_text(texts.REINDEX_PROGRESS.format(seconds=time.monotonic() - started))
+            await status.edit_text(tr(texts.REINDEX_PROGRESS, seconds=time.monotonic() - started))
 
 
 async def _stop(task: asyncio.Task[None]) -> None:

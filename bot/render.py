@@ -1,5 +1,7 @@
 """Turning answers and index facts into Telegram HTML: pure functions, no I/O. The words
-come from bot.texts; this module escapes what fills them and builds the markup.
+come from bot.texts, in the language of the `Translator` each function is given; this module
+escapes what fills them and builds the markup. A passage is quoted as the article has it,
+whatever the language around it.
 
 An answer is laid out for a phone: the answer sentence in bold first, then the rest of its
 paragraph in an expandable blockquote (Bot API 7.3: closed, Telegram shows its first three
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 from index import Answer, Hit, Manifest, Passage
 
 from . import texts
+from .i18n import Translator
 
 if TYPE_CHECKING:
     from .report import Headline
@@ -118,7 +121,7 @@ def quote_passage(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) ->
     return "".join(parts)
 
 
-def rest_of_paragraph(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) -> str:
+def rest_of_paragraph(tr: Translator, passage: Passage, focus: int, budget: int = PASSAGE_BUDGET) -> str:
     """The sentences around sentence `focus`, without it, cut to `budget` units: "…" where
     the paragraph was cut, and between the sentences before and after it, where it stood.
     Empty for a paragraph of one sentence."""
@@ -129,28 +132,30 @@ def rest_of_paragraph(passage: Passage, focus: int, budget: int = PASSAGE_BUDGET
     after = " ".join(sentences[focus + 1 : last + 1])
     if not (before or after):
         return ""
-    parts = ["…" if first > 0 else "", escape(before), texts.ANSWER_WAS_HERE if before and after else "",
+    parts = ["…" if first > 0 else "", escape(before), tr(texts.ANSWER_WAS_HERE) if before and after else "",
              escape(after), "…" if last < len(sentences) - 1 else ""]  # fmt: skip
     return " ".join(part for part in parts if part)
 
 
-def answer_block(hit: Hit, links: Mapping[str, str], *, answer_budget: int, budget: int = PASSAGE_BUDGET) -> str:
+def answer_block(
+    tr: Translator, hit: Hit, links: Mapping[str, str], *, answer_budget: int, budget: int = PASSAGE_BUDGET
+) -> str:
     """The answer sentence in bold, the rest of its paragraph in an expandable quote, the source.
     A sentence over `answer_budget` units is clipped, and the quote holds the whole paragraph."""
     passage = hit.passage
     focus = min(max(hit.answer_sentence, 0), len(passage.sentences) - 1)
     sentence = passage.sentences[focus]
     shown = clip(sentence, max(answer_budget, MIN_ANSWER_BUDGET))
-    rest = quote_passage(passage, focus, budget) if shown != sentence else rest_of_paragraph(passage, focus, budget)
+    rest = quote_passage(passage, focus, budget) if shown != sentence else rest_of_paragraph(tr, passage, focus, budget)
     quote = [f"<blockquote expandable>{rest}</blockquote>"] if rest else []
-    return "\n".join([f"<b>{escape(shown)}</b>", *quote, source_line(passage, links)])
+    return "\n".join([f"<b>{escape(shown)}</b>", *quote, source_line(tr, passage, links)])
 
 
-def source_line(passage: Passage, links: Mapping[str, str]) -> str:
+def source_line(tr: Translator, passage: Passage, links: Mapping[str, str]) -> str:
     """The article's title, shortened to a line, linked to the article when its URL is known."""
     title = escape(clip(passage.article_title, SHORT_TITLE))
     url = links.get(passage.article_id)
-    return texts.SOURCE_LINKED.format(url=escape(url), title=title) if url else texts.SOURCE.format(title=title)
+    return tr(texts.SOURCE_LINKED, url=escape(url), title=title) if url else tr(texts.SOURCE, title=title)
 
 
 def article_links(manifest: Manifest) -> dict[str, str]:
@@ -161,117 +166,155 @@ def article_links(manifest: Manifest) -> dict[str, str]:
 FOLLOW_UP_BUDGET = 80  # characters of the earlier question shown over a follow-up's answer
 
 
-def question_line(question: str) -> str:
-    return texts.QUESTION_LINE.format(question=escape(clip(printable(question), ECHO_BUDGET)))
+def question_line(tr: Translator, question: str) -> str:
+    return tr(texts.QUESTION_LINE, question=escape(clip(printable(question), ECHO_BUDGET)))
 
 
-def render_answer(answer: Answer, links: Mapping[str, str] = NO_LINKS, *, echo_question: bool = False) -> str:
+def render_answer(
+    tr: Translator, answer: Answer, links: Mapping[str, str] = NO_LINKS, *, echo_question: bool = False
+) -> str:
     """The best passage laid out for a phone: answer sentence, the rest expandable, the source."""
     best = answer.hits[0]
-    header = [question_line(answer.question)] if echo_question else []
-    header += _follow_up_line(answer)
+    header = [question_line(tr, answer.question)] if echo_question else []
+    header += _follow_up_line(tr, answer)
     # What the header and the source line leave of the visible budget goes to the sentence.
-    around = "\n".join([*header, source_line(best.passage, links)])
+    around = "\n".join([*header, source_line(tr, best.passage, links)])
     room = VISIBLE_BUDGET - visible_units(around) - 4  # the line breaks between them
-    return "\n\n".join([*header, answer_block(best, links, answer_budget=room)])
+    return "\n\n".join([*header, answer_block(tr, best, links, answer_budget=room)])
 
 
 def render_not_answered(
-    answer: Answer, titles: Sequence[str], *, offers_examples: bool = False, echo_question: bool = False
+    tr: Translator, answer: Answer, titles: Sequence[str], *, offers_examples: bool = False, echo_question: bool = False
 ) -> str:
     """A plain "not in the article", never an unrelated quote; `offers_examples`: the example
     questions are buttons under it."""
-    parts = [question_line(answer.question)] if echo_question else []
-    parts += _follow_up_line(answer)  # the user sees what the question was read as
-    parts.append(texts.NOT_ANSWERED.format(what_i_know=_what_i_know(titles)))
+    parts = [question_line(tr, answer.question)] if echo_question else []
+    parts += _follow_up_line(tr, answer)  # the user sees what the question was read as
+    parts.append(tr(texts.NOT_ANSWERED, what_i_know=_what_i_know(tr, titles)))
     if offers_examples:
-        parts.append(texts.YOU_COULD_ASK)
+        parts.append(tr(texts.YOU_COULD_ASK))
     return "\n\n".join(parts)
 
 
-def render_small_talk(opener: str, titles: Sequence[str], example: str | None) -> str:
-    """The reply to small talk: `opener` (from bot.texts), what the bot is, one example."""
-    parts = [opener + texts.SMALL_TALK.format(what_i_know=_what_i_know(titles))]
+def render_small_talk(tr: Translator, opener: str | None, titles: Sequence[str], example: str | None) -> str:
+    """The reply to small talk: `opener` (a msgid of bot.texts, or None), what the bot is, one example."""
+    about = tr(texts.SMALL_TALK, what_i_know=_what_i_know(tr, titles))
+    parts = [f"{tr(opener)} {about}" if opener else about]
     if example:
-        parts.append(texts.SMALL_TALK_EXAMPLE.format(example=escape(clip(example, ECHO_BUDGET))))
+        parts.append(tr(texts.SMALL_TALK_EXAMPLE, example=escape(clip(example, ECHO_BUDGET))))
     return "\n\n".join(parts)
 
 
-def _follow_up_line(answer: Answer) -> list[str]:
+def _follow_up_line(tr: Translator, answer: Answer) -> list[str]:
     """Over a follow-up's reply: the earlier question it was read with, so the user sees why."""
     if not answer.follow_up_of:
         return []
-    return [texts.FOLLOW_UP_LINE.format(previous=escape(clip(printable(answer.follow_up_of), FOLLOW_UP_BUDGET)))]
+    return [tr(texts.FOLLOW_UP_LINE, previous=escape(clip(printable(answer.follow_up_of), FOLLOW_UP_BUDGET)))]
 
 
-def render_more(question: str, hits: Sequence[Hit], links: Mapping[str, str] = NO_LINKS, *, first_number: int = 2) -> str:
+def render_more(
+    tr: Translator, question: str, hits: Sequence[Hit], links: Mapping[str, str] = NO_LINKS, *, first_number: int = 2
+) -> str:
     """Further passages for a question, each laid out as an answer, numbered."""
     if not hits:
-        return f"{question_line(question)}\n\n{texts.NO_OTHER_PASSAGE}"
-    header = question_line(question)
+        return f"{question_line(tr, question)}\n\n{tr(texts.NO_OTHER_PASSAGE)}"
+    header = question_line(tr, question)
     # Each passage gets an equal share of what the header leaves, minus its own source line.
     share = (MAX_MESSAGE_UNITS - utf16_len(to_plain(header)) - 100) // len(hits)
     blocks = []
     for number, hit in enumerate(hits, start=first_number):
-        budget = share - utf16_len(to_plain(source_line(hit.passage, links))) - 20
-        block = answer_block(hit, links, answer_budget=min(budget // 2, VISIBLE_BUDGET // 2), budget=budget // 2)
+        budget = share - utf16_len(to_plain(source_line(tr, hit.passage, links))) - 20
+        block = answer_block(tr, hit, links, answer_budget=min(budget // 2, VISIBLE_BUDGET // 2), budget=budget // 2)
         blocks.append(f"<b>{number}.</b> {block}")
     return "\n\n".join([header, *blocks])
 
 
-def render_inline_hit(question: str, hit: Hit, links: Mapping[str, str] = NO_LINKS) -> str:
+def render_inline_hit(tr: Translator, question: str, hit: Hit, links: Mapping[str, str] = NO_LINKS) -> str:
     """The message a user sends into a chat by picking an inline result."""
-    room = VISIBLE_BUDGET - visible_units(question_line(question) + "\n" + source_line(hit.passage, links)) - 4
-    return "\n\n".join([question_line(question), answer_block(hit, links, answer_budget=room)])
+    header = question_line(tr, question)
+    room = VISIBLE_BUDGET - visible_units(header + "\n" + source_line(tr, hit.passage, links)) - 4
+    return "\n\n".join([header, answer_block(tr, hit, links, answer_budget=room)])
 
 
-def render_start(titles: Sequence[str], *, offers_examples: bool) -> str:
-    start = texts.START.format(what_i_know=_what_i_know(titles))
-    return f"{start}\n\n{texts.TRY_THESE}" if offers_examples else start
+def render_start(tr: Translator, titles: Sequence[str], *, offers_examples: bool) -> str:
+    start = tr(texts.START, what_i_know=_what_i_know(tr, titles))
+    return f"{start}\n\n{tr(texts.TRY_THESE)}" if offers_examples else start
 
 
-def render_help(bot_username: str, *, is_admin: bool, log_days: int = 0) -> str:
-    lines = [*texts.HELP_LINES, texts.HELP_FORGET_LINE]
+def render_help(tr: Translator, bot_username: str, *, is_admin: bool, log_days: int = 0) -> str:
+    lines = [tr(line) for line in (*texts.HELP_LINES, texts.HELP_FORGET_LINE)]
     if is_admin:
-        lines += [texts.HELP_REINDEX_LINE, texts.HELP_STATS_LINE]
-    lines.append(texts.HELP_INLINE.format(bot_username=escape(bot_username)))
-    lines.append(texts.HELP_KEPT.format(days=log_days) if log_days else texts.HELP_KEPT_NO_LOG)
+        lines += [tr(texts.HELP_REINDEX_LINE), tr(texts.HELP_STATS_LINE)]
+    lines += ["", tr(texts.HELP_INLINE, bot_username=escape(bot_username)), ""]
+    lines.append(tr.plural(texts.HELP_KEPT, log_days, days=log_days) if log_days else tr(texts.HELP_KEPT_NO_LOG))
     return "\n".join(lines)
 
 
-def render_stats(figures: Headline) -> str:
+def render_stats(tr: Translator, figures: Headline) -> str:
     """/stats: the report's headline figures."""
-    return texts.STATS.format(days=figures.days, questions=figures.questions, answered=figures.answered,
-                              share=figures.share_answered, up=figures.votes_up, down=figures.votes_down)  # fmt: skip
+    period = tr.plural(texts.STATS_PERIOD, figures.days, days=figures.days)
+    body = tr(texts.STATS, questions=figures.questions, answered=figures.answered, share=figures.share_answered,
+              up=figures.votes_up, down=figures.votes_down)  # fmt: skip
+    return f"{period}\n{body}"
 
 
-def render_about(manifest: Manifest) -> str:
+def too_long(tr: Translator, limit: int) -> str:
+    return tr.plural(texts.TOO_LONG, limit, limit=limit)
+
+
+def rate_limited(tr: Translator, seconds: float) -> str:
+    whole = max(1, round(seconds))
+    return tr.plural(texts.RATE_LIMITED, whole, seconds=whole)
+
+
+def not_kept(tr: Translator, days: int) -> str:
+    """Why a button cannot be served: its answer is past keeping (`days`), or was forgotten."""
+    return tr.plural(texts.EXPIRED, days, days=days)
+
+
+def forgotten(tr: Translator, questions: int, votes: int) -> str:
+    """/forget_me's report: how many questions and votes were deleted."""
+    return tr(
+        texts.FORGOTTEN,
+        questions=tr.plural(texts.QUESTIONS_DELETED, questions, count=questions),
+        votes=tr.plural(texts.VOTES_DELETED, votes, count=votes),
+    )
+
+
+def reindexed(tr: Translator, passages: int, seconds: float, articles: int) -> str:
+    """What /reindex says once the new index serves."""
+    built = tr.plural(texts.REINDEX_BUILT, passages, passages=passages, seconds=seconds)
+    return f"{built} {tr.plural(texts.REINDEX_SERVING, articles, articles=articles)}"
+
+
+def render_about(tr: Translator, manifest: Manifest) -> str:
     """The indexed articles (as many as fit in one message), passage count, model, build time."""
     built = manifest.built_at.replace("T", " ").replace("+00:00", " UTC")
     footer = [
         "",
-        texts.ABOUT_PASSAGES.format(count=manifest.passage_count),
-        texts.ABOUT_MODEL.format(model=escape(clip(manifest.model, TITLE_BUDGET))),
-        texts.ABOUT_BUILT.format(built=escape(clip(built, TITLE_BUDGET))),
+        tr(texts.ABOUT_PASSAGES, count=manifest.passage_count),
+        tr(texts.ABOUT_MODEL, model=escape(clip(manifest.model, TITLE_BUDGET))),
+        tr(texts.ABOUT_BUILT, built=escape(clip(built, TITLE_BUDGET))),
     ]
-    lines = [texts.ABOUT_HEADER.format(count=len(manifest.articles))]
+    lines = [tr(texts.ABOUT_HEADER, count=len(manifest.articles))]
     # Room for the footer and an "… and N more" line, counted on the text Telegram shows.
     budget = MAX_MESSAGE_UNITS - utf16_len(to_plain("\n".join(lines + footer))) - 40
     listed = 0
     for article in manifest.articles[:MAX_LISTED_ARTICLES]:
         origin = ", ".join(escape(clip(x, TITLE_BUDGET)) for x in (article.source, article.date) if x)
-        line = texts.ABOUT_ARTICLE.format(
+        line = tr.plural(
+            texts.ABOUT_ARTICLE, article.passages,
             title=escape(clip(article.title, TITLE_BUDGET)),
-            origin=texts.ABOUT_ORIGIN.format(origin=origin) if origin else "",
+            origin=tr(texts.ABOUT_ORIGIN, origin=origin) if origin else "",
             passages=article.passages,
-        )
+        )  # fmt: skip
         budget -= utf16_len(to_plain(line)) + 1
         if budget < 0:
             break
         lines.append(line)
         listed += 1
     if len(manifest.articles) > listed:
-        lines.append(texts.ABOUT_MORE.format(count=len(manifest.articles) - listed))
+        lines.append(tr(texts.ABOUT_MORE, count=len(manifest.articles) - listed))
     return "\n".join(lines + footer)
 
 
@@ -299,13 +342,13 @@ def _without_markup(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html))
 
 
-def _what_i_know(titles: Sequence[str]) -> str:
+def _what_i_know(tr: Translator, titles: Sequence[str]) -> str:
     """One line naming the article, or the first few of several."""
-    shown = [texts.ARTICLE_TITLE.format(title=escape(clip(t, TITLE_BUDGET))) for t in titles[:MAX_NAMED_ARTICLES]]
+    shown = [tr(texts.ARTICLE_TITLE, title=escape(clip(t, TITLE_BUDGET))) for t in titles[:MAX_NAMED_ARTICLES]]
     if len(titles) == 1:
-        return texts.ONE_ARTICLE.format(title=shown[0])
-    more = texts.AND_MORE_ARTICLES.format(count=len(titles) - len(shown)) if len(titles) > len(shown) else ""
-    return texts.SEVERAL_ARTICLES.format(count=len(titles), titles=", ".join(shown) + more)
+        return tr(texts.ONE_ARTICLE, title=shown[0])
+    more = tr(texts.AND_MORE_ARTICLES, count=len(titles) - len(shown)) if len(titles) > len(shown) else ""
+    return tr.plural(texts.SEVERAL_ARTICLES, len(titles), count=len(titles), titles=", ".join(shown) + more)
 
 
 def bullet_list(items: Sequence[str]) -> str:

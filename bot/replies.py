@@ -16,6 +16,11 @@ The buttons under an answer find it in the state database (bot.questions) under 
 so they work after a restart: a vote is the voter's current opinion (pressed again, taken
 back; the other one, changed) and the keyboard shows the counts; "More passages" is served
 once, then its button goes; after a 👎 in a private chat the voter is asked what was wrong.
+
+Every reply is in the user's language: `translator_for(chat, services)` picks it from Telegram's
+`language_code` (bot.i18n), and the words are translated here and in bot.render as the reply is
+built. What a button press says (its notice, a prompt) is in the language of whoever pressed it;
+the buttons under an answer stay in the answer's.
 """
 
 from __future__ import annotations
@@ -28,10 +33,11 @@ from html import escape
 
 from index import Answer, Engine
 
-from . import render, report, texts
+from . import i18n, render, report, texts
 from .buttons import Buttons, answer_buttons, example_buttons
 from .feedback import Vote
-from .questions import AskedQuestion
+from .i18n import Translator
+from .questions import AskedQuestion, KeptAnswer
 from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reaction, Reply
 from .services import BotServices
 from .small_talk import SmallTalk, looks_like_question, small_talk
@@ -41,21 +47,43 @@ MORE_PASSAGES = 3
 INLINE_CACHE_SECONDS = 30
 COMMENT_CHARS = 1000  # of what was wrong with an answer, kept with the 👎
 
-NOT_ALLOWED = Reply(texts.NOT_ALLOWED)
-NON_TEXT = Reply(texts.NON_TEXT_HINT)
-UNKNOWN_COMMAND = Reply(texts.UNKNOWN_COMMAND)
-SOMETHING_WENT_WRONG = Reply(texts.SOMETHING_WENT_WRONG)
 # Small talk that gets a reply in a group too; the rest (thanks, chatter, emoji) a reaction.
 REPLIED_IN_GROUPS = frozenset({SmallTalk.GREETING, SmallTalk.ABOUT_BOT})
 SMALL_TALK_OPENERS = {SmallTalk.GREETING: texts.SMALL_TALK_GREETING, SmallTalk.THANKS: texts.SMALL_TALK_THANKS}
+# The reaction to chatter in a group: one of the emoji Telegram accepts as a reaction, the same
+# in every language (so not in bot.texts).
+CHATTER_REACTION = "👍"
 
 
-def refusal_for(question: str, max_chars: int) -> str | None:
+def translator_for(chat: ChatContext, services: BotServices) -> Translator:
+    """The user's words: their Telegram language if the bot speaks it, else DEFAULT_LANGUAGE."""
+    return i18n.translator(i18n.language_of(chat.language, services.settings.default_language))
+
+
+def not_allowed(chat: ChatContext, services: BotServices) -> Reply:
+    return Reply(translator_for(chat, services)(texts.NOT_ALLOWED))
+
+
+def non_text(chat: ChatContext, services: BotServices) -> Reply:
+    """Stickers, photos without a caption, voice: a hint to type."""
+    return Reply(translator_for(chat, services)(texts.NON_TEXT_HINT))
+
+
+def unknown_command(chat: ChatContext, services: BotServices) -> Reply:
+    return Reply(translator_for(chat, services)(texts.UNKNOWN_COMMAND))
+
+
+def something_went_wrong(chat: ChatContext, services: BotServices) -> Reply:
+    """The error handler's apology."""
+    return Reply(translator_for(chat, services)(texts.SOMETHING_WENT_WRONG))
+
+
+def refusal_for(tr: Translator, question: str, max_chars: int) -> str | None:
     """Why a question is not worth searching (nothing visible, too long), or None."""
     if not render.has_visible_text(question):
-        return texts.ASK_HINT
+        return tr(texts.ASK_HINT)
     if len(question) > max_chars:
-        return texts.too_long(max_chars)
+        return render.too_long(tr, max_chars)
     return None
 
 
@@ -88,8 +116,9 @@ async def answer_question(
     asked as a question (/ask, a button), so never taken for chatter.
     `while_searching` (e.g. "typing…") runs alongside the engine, only for a question it searches.
     `counted`: the question counts toward the asker's rate limit (not an example button's)."""
+    tr = translator_for(chat, services)
     question = render.printable(question)
-    refusal = refusal_for(question, services.settings.max_question_chars)
+    refusal = refusal_for(tr, question, services.settings.max_question_chars)
     if refusal:
         return Reply(refusal)
     question = question.strip()
@@ -99,7 +128,7 @@ async def answer_question(
     if counted:
         wait = _rate_limit(chat, services)
         if wait:
-            return _held_back(chat, services, wait)
+            return _held_back(tr, chat, services, wait)
     history = services.conversations.history(chat.conversation)
     may_be_chatter = chat.in_group and not explicit and not looks_like_question(question)
     if may_be_chatter:
@@ -123,13 +152,14 @@ async def answer_question(
     if answer.answered:
         top = answer.hits[0]
         asked = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
-        html = render.render_answer(answer, render.article_links(engine.manifest), echo_question=echo)
+        html = render.render_answer(tr, answer, render.article_links(engine.manifest), echo_question=echo)
         if asker is None:  # the terminal: no buttons to press
             return Reply(html, remember=asked)
-        key = await asyncio.to_thread(services.questions.add, asked, asker=asker)  # kept before it is offered
-        return Reply(html, answer_buttons(key), remember=asked)
+        # Kept before it is offered, with its language: its buttons stay in it whoever presses them.
+        key = await asyncio.to_thread(services.questions.add, asked, asker=asker, language=tr.language)
+        return Reply(html, answer_buttons(tr, key), remember=asked)
     examples = examples_of(engine, services)
-    html = render.render_not_answered(answer, titles_of(engine), offers_examples=bool(examples), echo_question=echo)
+    html = render.render_not_answered(tr, answer, titles_of(engine), offers_examples=bool(examples), echo_question=echo)
     return Reply(html, example_buttons(examples))
 
 
@@ -138,16 +168,18 @@ def small_talk_reply(
 ) -> Reply | Reaction:
     """What the bot is and one example question; in a group, thanks and chatter get a reaction."""
     if chat.in_group and not explicit and talk not in REPLIED_IN_GROUPS:
-        return Reaction(texts.CHATTER_REACTION)
+        return Reaction(CHATTER_REACTION)
     example = examples_of(engine, services)[:1]
-    html = render.render_small_talk(SMALL_TALK_OPENERS.get(talk, ""), titles_of(engine), example[0] if example else None)
+    html = render.render_small_talk(translator_for(chat, services), SMALL_TALK_OPENERS.get(talk), titles_of(engine),
+                                    example[0] if example else None)  # fmt: skip
     return Reply(html, example_buttons(example))
 
 
-def empty_ask(engine: Engine, services: BotServices) -> Reply:
+def empty_ask(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
     """/ask alone: how to use it, with one of the articles' example questions."""
     examples = examples_of(engine, services)
-    return Reply(texts.EMPTY_ASK_HINT.format(example=escape(examples[0] if examples else "…")))
+    hint = translator_for(chat, services)(texts.EMPTY_ASK_HINT, example=escape(examples[0] if examples else "…"))
+    return Reply(hint)
 
 
 def start_afresh(chat: ChatContext, services: BotServices) -> None:
@@ -159,41 +191,44 @@ def start(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
     """/start: what the bot knows, how to ask, and example questions as buttons; a fresh conversation."""
     start_afresh(chat, services)
     examples = examples_of(engine, services)
-    return Reply(render.render_start(titles_of(engine), offers_examples=bool(examples)), example_buttons(examples))
+    html = render.render_start(translator_for(chat, services), titles_of(engine), offers_examples=bool(examples))
+    return Reply(html, example_buttons(examples))
 
 
 def help_text(bot_username: str, chat: ChatContext, services: BotServices) -> Reply:
     """/help: the commands, /reindex and /stats only for admins, and what is kept about the user."""
     # A question is kept as long as the longer of the log and its answer's buttons need it.
     kept_days = max(services.question_log.days, services.questions.days)
-    return Reply(render.render_help(bot_username, is_admin=services.access.is_admin(chat.user_id),
-                                    log_days=kept_days))
+    return Reply(render.render_help(translator_for(chat, services), bot_username,
+                                    is_admin=services.access.is_admin(chat.user_id), log_days=kept_days))  # fmt: skip
 
 
 async def forget_me(chat: ChatContext, services: BotServices) -> Reply:
     """/forget_me: delete the questions and votes kept under the user's pseudonym, and the
     conversations in memory."""
+    tr = translator_for(chat, services)
     services.conversations.forget_person(chat.user_id)
     if chat.user_id is None:
-        return Reply(texts.forgotten(0, 0))
+        return Reply(render.forgotten(tr, 0, 0))
     await services.question_log.flush()  # a question still being written is deleted too
     questions, votes = await asyncio.to_thread(services.state.forget, services.pseudonym(chat.user_id))
-    return Reply(texts.forgotten(questions, votes))
+    return Reply(render.forgotten(tr, questions, votes))
 
 
 async def stats(chat: ChatContext, services: BotServices) -> Reply:
     """/stats (admins): the report's headline figures over the days the log keeps."""
+    tr = translator_for(chat, services)
     if not services.access.is_admin(chat.user_id):
-        return Reply(texts.STATS_ADMINS_ONLY)
+        return Reply(tr(texts.STATS_ADMINS_ONLY))
     days = services.question_log.days or report.DEFAULT_DAYS
     await services.question_log.flush()
     figures = await asyncio.to_thread(report.headline, services.state, days)
-    return Reply(render.render_stats(figures))
+    return Reply(render.render_stats(tr, figures))
 
 
-def about(engine: Engine) -> Reply:
+def about(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
     """/about: the indexed articles, passage count, model and build time."""
-    return Reply(render.render_about(engine.manifest))
+    return Reply(render.render_about(translator_for(chat, services), engine.manifest))
 
 
 def press_example(
@@ -224,14 +259,15 @@ async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotS
     then the button goes from that answer. `press_id` (Telegram's callback query id) lets the
     same press, handled again after a restart, serve what it had claimed. Callers hold
     `services.answer_locks(key)`."""
+    tr = translator_for(chat, services)
     press_id = press_id or _new_press_id()
     kept = await asyncio.to_thread(services.questions.get, key)
     if kept is None:
-        return ButtonAnswer(_not_kept(services))
-    keyboard = await _buttons_of(key, services, more=False)
+        return ButtonAnswer(_not_kept(tr, services))
+    keyboard = await _buttons_of(kept, key, services, more=False)
     if not await asyncio.to_thread(services.questions.claim_more, key, press_id):
         # Pressed again before the button went (or its removal was lost): posted once only.
-        return ButtonAnswer(texts.MORE_ALREADY_SHOWN, keyboard=keyboard)
+        return ButtonAnswer(tr(texts.MORE_ALREADY_SHOWN), keyboard=keyboard)
     asked = kept.asked
 
     async def more() -> Reply:
@@ -241,7 +277,7 @@ async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotS
             await asyncio.to_thread(services.questions.release_more, key, press_id)  # may be pressed again
             raise
         others = [hit for hit in answer.hits if hit.passage != asked.shown][:MORE_PASSAGES]
-        return Reply(render.render_more(asked.question, others, render.article_links(engine.manifest)))
+        return Reply(render.render_more(tr, asked.question, others, render.article_links(engine.manifest)))
 
     return ButtonAnswer(follow_up=more, keyboard=keyboard)
 
@@ -253,30 +289,31 @@ async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotSe
     private chat, once per answer, the voter is asked what was wrong (`note_comment` keeps
     the reply). The same press (`press_id`, Telegram's callback query id) handled again after
     a restart changes nothing. Callers hold `services.answer_locks(key)`."""
+    tr = translator_for(chat, services)
     press_id = press_id or _new_press_id()
     kept = await asyncio.to_thread(services.questions.get, key)
     if kept is None:
-        return ButtonAnswer(_not_kept(services))
+        return ButtonAnswer(_not_kept(tr, services))
     asked, voter = kept.asked, services.pseudonym(chat.user_id)
     vote = Vote.on(asked.question, asked.shown, helpful=helpful, voter=voter, answer=asked.answer, answer_key=key)
     now = await asyncio.to_thread(services.questions.toggle_vote, vote, press_id)  # on disk before acknowledged
-    keyboard = await _buttons_of(key, services, more=not kept.more_shown)
+    keyboard = await _buttons_of(kept, key, services, more=not kept.more_shown)
     if now is None:
-        return ButtonAnswer(texts.VOTE_WITHDRAWN, keyboard=keyboard)
+        return ButtonAnswer(tr(texts.VOTE_WITHDRAWN), keyboard=keyboard)
     if now == "up":
-        return ButtonAnswer(texts.VOTE_COUNTED_UP, keyboard=keyboard)
+        return ButtonAnswer(tr(texts.VOTE_COUNTED_UP), keyboard=keyboard)
     # In a group the question would be noise to everyone else: there the 👎 is only counted.
     may_ask = chat.user_id is not None and not chat.in_group
     if not may_ask or not await asyncio.to_thread(services.questions.claim_prompt, key, voter):
-        return ButtonAnswer(texts.VOTE_COUNTED_DOWN, keyboard=keyboard)
+        return ButtonAnswer(tr(texts.VOTE_COUNTED_DOWN), keyboard=keyboard)
 
     async def what_was_wrong() -> Reply:
-        return Reply(texts.WHAT_WAS_WRONG, reply_placeholder=texts.WHAT_WAS_WRONG_PLACEHOLDER)
+        return Reply(tr(texts.WHAT_WAS_WRONG), reply_placeholder=tr(texts.WHAT_WAS_WRONG_PLACEHOLDER))
 
     async def sent(message_id: int) -> None:
         await asyncio.to_thread(services.questions.prompt_sent, key, voter, message_id)
 
-    return ButtonAnswer(texts.VOTE_COUNTED_DOWN, follow_up=what_was_wrong, keyboard=keyboard, sent=sent)
+    return ButtonAnswer(tr(texts.VOTE_COUNTED_DOWN), follow_up=what_was_wrong, keyboard=keyboard, sent=sent)
 
 
 async def note_comment(text: str, chat: ChatContext, replied_to: int | None, services: BotServices) -> Reply | None:
@@ -292,13 +329,15 @@ async def note_comment(text: str, chat: ChatContext, replied_to: int | None, ser
     comment = render.clip(render.printable(text).strip(), COMMENT_CHARS)
     kept = await asyncio.to_thread(services.state.comment_vote, key, voter, comment)
     log.info("what was wrong with an answer, from %s: kept=%s", voter, kept)
-    return Reply(texts.COMMENT_KEPT if kept else texts.COMMENT_WITHOUT_VOTE)
+    return Reply(translator_for(chat, services)(texts.COMMENT_KEPT if kept else texts.COMMENT_WITHOUT_VOTE))
 
 
-async def _buttons_of(key: str, services: BotServices, *, more: bool) -> Buttons:
-    """An answer's buttons as they stand: its voters' current votes counted."""
+async def _buttons_of(kept: KeptAnswer, key: str, services: BotServices, *, more: bool) -> Buttons:
+    """An answer's buttons as they stand: its voters' current votes counted, in the language
+    the answer was given in (in a group, whoever pressed may read another)."""
     up, down = await asyncio.to_thread(services.state.tally, key)
-    return answer_buttons(key, more=more, up=up, down=down)
+    tr = i18n.translator(i18n.language_of(kept.language, services.settings.default_language))
+    return answer_buttons(tr, key, more=more, up=up, down=down)
 
 
 def _new_press_id() -> str:
@@ -306,33 +345,36 @@ def _new_press_id() -> str:
     return "local:" + secrets.token_hex(8)
 
 
-def _not_kept(services: BotServices) -> str:
+def _not_kept(tr: Translator, services: BotServices) -> str:
     """Why a button cannot be served: its answer is past keeping, or was forgotten."""
-    return texts.EXPIRED.format(days=services.questions.days)
+    return render.not_kept(tr, services.questions.days)
 
 
 async def inline_answer(query: str, chat: ChatContext, engine: Engine, services: BotServices) -> InlineAnswer:
-    """`@bot question` in any chat: the best passages, as results the user can send."""
+    """`@bot question` in any chat: the best passages, as results the user can send. Telegram
+    caches the answer to a query text for everyone unless it is personal; every answer here is,
+    as it is in this user's language."""
+    tr = translator_for(chat, services)
     question = render.printable(query).strip()
     if not question:
-        return InlineAnswer(cache_seconds=INLINE_CACHE_SECONDS, hint=texts.INLINE_HINT)
-    refused = refusal_for(question, services.settings.max_question_chars)
+        return InlineAnswer(cache_seconds=INLINE_CACHE_SECONDS, personal=True, hint=tr(texts.INLINE_HINT))
+    refused = refusal_for(tr, question, services.settings.max_question_chars)
     if refused or (chat.user_id is not None and services.inline_limiter.acquire(chat.user_id)):
         return InlineAnswer(personal=True)
     answer = await ask(engine, question)
-    return InlineAnswer(inline_results(answer, engine), cache_seconds=INLINE_CACHE_SECONDS)
+    return InlineAnswer(inline_results(tr, answer, engine), cache_seconds=INLINE_CACHE_SECONDS, personal=True)
 
 
-def inline_results(answer: Answer, engine: Engine) -> tuple[InlineResult, ...]:
+def inline_results(tr: Translator, answer: Answer, engine: Engine) -> tuple[InlineResult, ...]:
     """Each passage as a result: its answer sentence over the article's title, and the same
     layout as an answer in a chat once sent."""
     if not answer.answered:
-        html = render.render_not_answered(answer, titles_of(engine), echo_question=True)
-        return (InlineResult(texts.INLINE_NOT_ANSWERED_TITLE, texts.INLINE_NOT_ANSWERED_DESCRIPTION, html),)
+        html = render.render_not_answered(tr, answer, titles_of(engine), echo_question=True)
+        return (InlineResult(tr(texts.INLINE_NOT_ANSWERED_TITLE), tr(texts.INLINE_NOT_ANSWERED_DESCRIPTION), html),)
     links = render.article_links(engine.manifest)
     return tuple(
         InlineResult(render.clip(hit.answer, 100), render.clip(hit.passage.article_title, 200),
-                     render.render_inline_hit(answer.question, hit, links))
+                     render.render_inline_hit(tr, answer.question, hit, links))
         for hit in answer.hits
     )  # fmt: skip
 
@@ -340,10 +382,11 @@ def inline_results(answer: Answer, engine: Engine) -> tuple[InlineResult, ...]:
 def reindex_refusal(chat: ChatContext, services: BotServices) -> Reply | None:
     """Why /reindex cannot start (not an admin, a rebuild running), or None: the caller
     then holds the single rebuild slot and must run `services.reindexer.run`."""
+    tr = translator_for(chat, services)
     if not services.access.is_admin(chat.user_id):
-        return Reply(texts.REINDEX_ADMINS_ONLY)
+        return Reply(tr(texts.REINDEX_ADMINS_ONLY))
     if not services.reindexer.try_begin():
-        return Reply(texts.REINDEX_ALREADY_RUNNING)
+        return Reply(tr(texts.REINDEX_ALREADY_RUNNING))
     return None
 
 
@@ -352,11 +395,11 @@ def _rate_limit(chat: ChatContext, services: BotServices) -> float:
     return 0.0 if chat.user_id is None else services.limiter.acquire(chat.user_id)
 
 
-def _held_back(chat: ChatContext, services: BotServices, wait: float) -> Reply | None:
+def _held_back(tr: Translator, chat: ChatContext, services: BotServices, wait: float) -> Reply | None:
     """A question past the rate limit, not answered: logged each time, and the asker told once
     per flood (a reply to every message of a flood would spend the bot's own Telegram quota
     on the flooder); None for the rest of the flood."""
     told = services.limiter.first_refusal(chat.user_id)
     log.info("question from %s held back by the rate limit (%.0f s to wait; %s)", services.pseudonym(chat.user_id),
              wait, "told so" if told else "already told in this flood")  # fmt: skip
-    return Reply(texts.rate_limited(wait)) if told else None
+    return Reply(render.rate_limited(tr, wait)) if told else None

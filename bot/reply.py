@@ -15,7 +15,8 @@ class ChatContext:
     """Who is talking to the bot: what a reply depends on besides the question."""
 
     user_id: int | None  # None: the terminal chat, a single local user with no quota
-    # Telegram's language_code ("en", "ru"...), for the translations to come; unused so far.
+    # Telegram's language_code ("en", "ru-RU"...) as sent (the question log keeps it); the reply
+    # layer speaks it when the bot has it (bot.i18n.language_of). The terminal: its locale's.
     language: str | None = None
     chat_id: int | None = None  # the Telegram chat; None: the terminal, or where no chat is known
     in_group: bool = False  # a group: what the bot says there, everyone reads

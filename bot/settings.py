@@ -17,6 +17,8 @@ from pydantic_settings import NoDecode
 
 from index import IndexSettings
 
+from .i18n import LANGUAGES, SOURCE_LANGUAGE
+
 _TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 # What Telegram accepts as a webhook secret token.
 _SECRET_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -65,6 +67,10 @@ class BotSettings(IndexSettings):
     webhook_port: int = Field(8443, ge=1, le=65535, description="Port the webhook server binds.")
     webhook_secret_token: SecretStr | None = Field(None, description="Required with WEBHOOK_URL.")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Each user is answered in their Telegram language when the bot speaks it (bot.i18n.LANGUAGES).
+    default_language: str = Field(
+        SOURCE_LANGUAGE, description="Interface language for users whose Telegram language the bot does not speak."
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -95,6 +101,13 @@ class BotSettings(IndexSettings):
         if text.startswith("["):
             return json.loads(text)
         return [part.strip() for part in re.split(r"[,\s]+", text) if part.strip()]
+
+    @field_validator("default_language", mode="before")
+    @classmethod
+    def _known_language(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -17,7 +17,8 @@ the methods block, so callers run them off the event loop.
              shown (version 2) and what was wrong, in the voter's words (version 3)
     answers  the answers behind buttons (bot.questions): the question, the history it was
              read with, the passage shown, under the short key the buttons carry; whether
-             "More passages" was served. Pruned after ANSWER_BUTTONS_DAYS.
+             "More passages" was served; the interface language it was given in (version 4),
+             which its buttons keep whoever presses them. Pruned after ANSWER_BUTTONS_DAYS.
     vote_prompts  the "what was wrong?" messages sent after a 👎, so a reply to one is kept
              with the vote (and not answered as a question); pruned with the answers.
     vote_presses  what each 👍/👎 press did, by Telegram's callback query id: a press handled
@@ -144,10 +145,16 @@ MIGRATIONS: list[str] = [
     UPDATE votes SET answer_key = 'v2:' || id;
     CREATE UNIQUE INDEX votes_one_per_answer ON votes (answer_key, voter);
     """,
+    # 4: the interface language an answer was given in, so that its buttons, redrawn after a
+    # press, stay in it whoever presses them (in a group, a reader of another language);
+    # '' for the answers kept before: DEFAULT_LANGUAGE
+    """
+    ALTER TABLE answers ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    """,
 ]
 VOTE_FIELDS = ("time", "vote", "question", "passage", "article_id", "article_title", "position", "voter", "answer",
                "answer_key", "comment")
-ANSWER_FIELDS = ("key", "created_at", "asker", "question", "history", "passage", "answer", "more_press")
+ANSWER_FIELDS = ("key", "created_at", "asker", "question", "history", "passage", "answer", "more_press", "language")
 QUESTION_FIELDS = ("time", "question", "answered", "confidence", "article_id", "article_title", "position",
                    "passage", "answer", "language", "follow_up", "asker")
 

@@ -13,7 +13,7 @@ from tests.conftest import REPO
 
 PACKAGES = ("bot", "index")
 # Decides what to say; must not depend on Telegram (see bot/replies.py).
-REPLY_LAYER = ("bot.replies", "bot.reply", "bot.render", "bot.texts", "bot.buttons", "bot.services", "bot.local_chat")
+REPLY_LAYER = ("bot.replies", "bot.reply", "bot.render", "bot.texts", "bot.i18n", "bot.buttons", "bot.services", "bot.local_chat")
 
 
 def module_name(path: Path) -> str:

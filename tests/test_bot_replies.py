@@ -9,12 +9,14 @@ import logging
 import pytest
 
 from bot import replies, texts
+from bot.i18n import translator
 from bot.reply import LOCAL_USER, ChatContext, Reaction
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
 from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_manifest, make_passage, open_services
 
 ALICE, BOB, ADMIN = ChatContext(1001, "en"), ChatContext(1002, "ru"), ChatContext(7)
+EN = translator("en")
 IN_GROUP = ChatContext(1003, "en", chat_id=-100, in_group=True)
 QUESTION = "How many downloads does Clubhouse have?"
 SHOWN = make_passage(("Clubhouse launched in 2020.", "It has 5 million downloads.", "Mostly on iPhones."))
@@ -101,7 +103,7 @@ async def test_in_a_group_chatter_gets_a_reaction_or_nothing_and_questions_a_ref
 
 async def _in_a_group(engine, services):
     for chatter in ("thanks bot!", "lol", "👍"):
-        assert await replies.answer_question(chatter, IN_GROUP, engine, services) == Reaction(texts.CHATTER_REACTION)
+        assert await replies.answer_question(chatter, IN_GROUP, engine, services) == Reaction(replies.CHATTER_REACTION)
     assert (await replies.answer_question("hi", IN_GROUP, engine, services)).html.startswith("Hi! I answer")
     assert "I answer" in (await replies.answer_question("who are you?", IN_GROUP, engine, services)).html
     typing = []
@@ -173,7 +175,7 @@ async def test_more_passages_shows_the_others_once_and_then_its_button_goes(engi
     again = await replies.press_more(key, ALICE, engine, services)  # pressed before the button went
     assert again.notice == texts.MORE_ALREADY_SHOWN and again.follow_up is None and again.keyboard == pressed.keyboard
     assert len(engine.asked) == 2
-    assert (await replies.press_more("0123456789", ALICE, engine, services)).notice == texts.EXPIRED.format(days=7)
+    assert (await replies.press_more("0123456789", ALICE, engine, services)).notice == EN.plural(texts.EXPIRED, 7, days=7)
 
 
 async def test_more_passages_that_failed_may_be_pressed_again(engine, services):
@@ -212,11 +214,13 @@ async def test_one_vote_per_user_and_answer_changed_and_taken_back_with_the_coun
     changed = await replies.press_vote(key, False, ALICE, services)  # the other one: changed
     assert changed.notice == texts.VOTE_COUNTED_DOWN and labels(changed) == ["More passages", "👍", "👎 1"]
     assert [v.vote for v in services.state.votes()] == ["down"]
-    # Another reader's vote on the same answer counts too (in a group, everyone sees the counts).
+    # Another reader's vote on the same answer counts too (in a group, everyone sees the counts);
+    # told in their language, the keyboard stays in the answer's.
     bob = await replies.press_vote(key, False, ChatContext(1002, "ru", -5, in_group=True), services)
     assert labels(bob) == ["More passages", "👍", "👎 2"] and bob.follow_up is None  # no prompt in a group
+    assert bob.notice == translator("ru")(texts.VOTE_COUNTED_DOWN) != texts.VOTE_COUNTED_DOWN
     assert "👍 0 · 👎 2" in (await replies.stats(ADMIN, services)).html  # /stats: votes, not presses
-    assert (await replies.press_vote("ffff", True, ALICE, services)).notice == texts.EXPIRED.format(days=7)
+    assert (await replies.press_vote("ffff", True, ALICE, services)).notice == EN.plural(texts.EXPIRED, 7, days=7)
 
 
 async def test_after_a_thumbs_down_the_reply_to_what_was_wrong_is_kept_and_not_answered(engine, services):
@@ -274,7 +278,7 @@ async def test_an_answer_past_keeping_says_why_its_buttons_no_longer_work(engine
         key = data_of(answer)[0].removeprefix("more:")
         now[0] += 2 * 86_400 + 1
         expired = await replies.press_vote(key, True, ALICE, services)
-        assert expired.notice == texts.EXPIRED.format(days=2) and "2 day(s)" in expired.notice
+        assert expired.notice == EN.plural(texts.EXPIRED, 2, days=2) and "kept 2 days" in expired.notice
         assert expired.keyboard is None and services.state.votes() == []
         await replies.answer_question(QUESTION, BOB, engine, services)  # keeping one prunes the old
         assert services.state.answer(key) is None
@@ -302,7 +306,8 @@ async def test_only_questions_count_toward_the_rate_limit_and_each_held_back_one
 
 async def test_inline_mode_offers_each_passage_with_its_place(engine, services):
     answer = await replies.inline_answer(QUESTION, ALICE, engine, services)
-    assert answer.cache_seconds == replies.INLINE_CACHE_SECONDS and not answer.personal and answer.hint is None
+    # Cached for this user only: the results are in the user's language.
+    assert answer.cache_seconds == replies.INLINE_CACHE_SECONDS and answer.personal and answer.hint is None
     first, second = answer.results
     assert first.title == "It has 5 million downloads." and first.description == "An article"
     assert shown(first.html).startswith(f"❓ {QUESTION}") and "<b>It has 5 million downloads.</b>" in first.html
@@ -333,7 +338,7 @@ def test_start_help_and_about(engine, services):
     assert "/reindex" in replies.help_text("qa_bot", ADMIN, services).html
     user_help = replies.help_text("qa_bot", ALICE, services).html
     assert "/reindex" not in user_help and "@qa_bot your question" in user_help
-    about = shown(replies.about(engine).html)
+    about = shown(replies.about(ALICE, engine, services).html)
     assert "Articles indexed: 1" in about and "Passages: 6" in about and "test/model" in about
 
 
@@ -343,12 +348,16 @@ def test_only_admins_may_reindex_and_only_one_rebuild_at_a_time(services):
     assert replies.reindex_refusal(ADMIN, services).html == texts.REINDEX_ALREADY_RUNNING
 
 
-def test_every_fixed_reply_is_html_telegram_accepts():
-    for reply in (replies.NOT_ALLOWED, replies.NON_TEXT, replies.UNKNOWN_COMMAND, replies.SOMETHING_WENT_WRONG):
-        assert shown(reply.html)
+@pytest.mark.parametrize("chat", [ALICE, BOB])
+def test_every_fixed_reply_is_html_telegram_accepts(engine, services, chat):
+    for make in (replies.not_allowed, replies.non_text, replies.unknown_command, replies.something_went_wrong):
+        assert shown(make(chat, services).html)
+    # /ask alone: its example is the articles' own, as the article has it, in any language
+    assert shown(replies.empty_ask(chat, engine, services).html).endswith(f"/ask {EXAMPLES[0]}")
 
 
 def test_ask_alone_shows_how_with_an_example_of_the_articles(engine, services):
-    assert shown(replies.empty_ask(engine, services).html) == f"Write the question after the command, e.g. /ask {EXAMPLES[0]}"
+    hint = shown(replies.empty_ask(ALICE, engine, services).html)
+    assert hint == f"Write the question after the command, e.g. /ask {EXAMPLES[0]}"
     odd = FakeEngine(manifest=make_manifest(examples=("Is <b> & co a tag?",)))
-    assert shown(replies.empty_ask(odd, services).html).endswith("/ask Is <b> & co a tag?")
+    assert shown(replies.empty_ask(ALICE, odd, services).html).endswith("/ask Is <b> & co a tag?")

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from bot.buttons import answer_buttons
 from bot.handlers.send import answer_button, answer_inline, keyboard, send
+from bot.i18n import translator
 from bot.reply import ButtonAnswer, InlineAnswer, InlineResult, Reply
 
 
@@ -32,7 +33,7 @@ def update(calls: list, *, pressed: bool = False) -> SimpleNamespace:
 
 
 def test_buttons_become_an_inline_keyboard_with_the_same_callback_data():
-    markup = keyboard(answer_buttons("abc"))
+    markup = keyboard(answer_buttons(translator("en"), "abc"))
     assert markup.to_dict()["inline_keyboard"] == [
         [{"text": "More passages", "callback_data": "more:abc"}],
         [{"text": "👍", "callback_data": "vote:abc:up"}, {"text": "👎", "callback_data": "vote:abc:down"}],
@@ -42,10 +43,10 @@ def test_buttons_become_an_inline_keyboard_with_the_same_callback_data():
 
 async def test_a_reply_to_a_message_is_reply_text_and_none_sends_nothing():
     calls: list = []
-    await send(update(calls), Reply("<b>hi</b>", answer_buttons("abc")))
+    await send(update(calls), Reply("<b>hi</b>", answer_buttons(translator("en"), "abc")))
     await send(update(calls), None)
     [(method, args, kwargs)] = calls
-    assert method == "reply_text" and args == ("<b>hi</b>",) and kwargs["reply_markup"] == keyboard(answer_buttons("abc"))
+    assert method == "reply_text" and args == ("<b>hi</b>",) and kwargs["reply_markup"] == keyboard(answer_buttons(translator("en"), "abc"))
 
 
 async def test_a_pressed_button_gets_its_notice_before_the_follow_up_is_made():
@@ -75,7 +76,7 @@ async def test_a_press_can_redraw_the_pressed_buttons_and_learn_the_follow_ups_i
     async def sent(message_id: int) -> None:
         sent_ids.append(message_id)
 
-    redrawn = answer_buttons("abc", more=False, down=1)
+    redrawn = answer_buttons(translator("en"), "abc", more=False, down=1)
     await answer_button(update(calls, pressed=True), ButtonAnswer("counted", prompt, keyboard=redrawn, sent=sent))
     assert [c[0] for c in calls] == ["answer", "send_message", "edit_message_reply_markup"]
     force = calls[1][2]["reply_markup"]

@@ -66,7 +66,8 @@ def test_api_url_root_has_no_trailing_slash():
 
 # `python -m bot` in situations where it must refuse to start: environment of each.
 REFUSALS = {
-    "no token, no terminal": {},
+    "no token, no terminal": {"LANG": "C.UTF-8"},
+    "no token, no terminal, Russian locale": {"LANG": "ru_RU.UTF-8"},
     "invalid settings": {"TELEGRAM_BOT_TOKEN": "nonsense", "RATE_LIMIT_PER_MINUTE": "0"},
     "missing index": {"TELEGRAM_BOT_TOKEN": "123:ABC", "INDEX_DIR": "nowhere"},
 }
@@ -75,7 +76,7 @@ REFUSALS = {
 @pytest.fixture(scope="module")
 def refusals(tmp_path_factory) -> dict[str, subprocess.CompletedProcess[str]]:
     """Each of REFUSALS as a real process; run side by side, as each spends a second importing."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "LC_", "LANG"))}
     clean["PYTHONPATH"] = str(REPO)
     processes = {}
     for name, env in REFUSALS.items():
@@ -94,6 +95,19 @@ def test_without_token_and_terminal_it_explains_and_exits_2(refusals):
     result = refusals["no token, no terminal"]
     assert result.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_explanation_is_in_the_language_of_the_locale(refusals):
+    assert "TELEGRAM_BOT_TOKEN is not set" in refusals["no token, no terminal"].stderr
+    result = refusals["no token, no terminal, Russian locale"]
+    assert result.returncode == 2 and "TELEGRAM_BOT_TOKEN не задан" in result.stderr
+
+
+def test_the_default_language_is_one_the_bot_speaks():
+    assert BotSettings(_env_file=None).default_language == "en"
+    assert BotSettings(_env_file=None, default_language=" RU ").default_language == "ru"
+    with pytest.raises(ValidationError, match="must be one of en, ru"):
+        BotSettings(_env_file=None, default_language="de")
 
 
 def test_invalid_settings_exit_2_with_one_line(refusals):

@@ -9,6 +9,7 @@ from telegram import Chat, Message, User
 
 from bot.access import AccessPolicy
 from bot.addressing import command_argument, question_for_bot
+from bot.i18n import translator
 from bot.replies import refusal_for
 from bot.privacy import pseudonym
 from bot.questions import AskedQuestion, QuestionStore
@@ -83,9 +84,12 @@ def test_command_argument_keeps_the_question():
 
 
 def test_refusals():
-    assert refusal_for("   ", 10) is not None
-    assert "too long" in refusal_for("x" * 11, 10)
-    assert refusal_for("x" * 10, 10) is None
+    en = translator("en")
+    assert refusal_for(en, "   ", 10) is not None
+    assert "too long" in refusal_for(en, "x" * 11, 10) and "under 10 characters" in refusal_for(en, "x" * 11, 10)
+    assert "1 character." in refusal_for(en, "xx", 1)
+    assert refusal_for(en, "x" * 10, 10) is None
+    assert "уложитесь в 10 символов" in refusal_for(translator("ru"), "x" * 11, 10)
 
 
 def test_pseudonym_is_keyed_and_hides_the_id():
@@ -101,8 +105,9 @@ def test_question_store_keeps_answers_in_the_database_for_its_days(tmp_path):
     store = QuestionStore(state, days=3, clock=lambda: now[0])
     try:
         asked = AskedQuestion("q0", make_passage(heading="A heading"), ("earlier?",), "Second sentence.")
-        first = store.add(asked, asker="p")
+        first = store.add(asked, asker="p", language="ru")
         assert store.get(first).asked == asked and not store.get(first).more_shown  # read back whole
+        assert store.get(first).language == "ru"
         now[0] += 2 * 86_400
         second = store.add(AskedQuestion("q1", make_passage()), asker="p")
         now[0] += 86_400 + 1  # the first is past keeping: not served, then pruned by the next add

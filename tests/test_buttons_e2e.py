@@ -16,6 +16,7 @@ import time
 import pytest
 
 from bot import report, texts
+from bot.i18n import translator
 from bot.state import StateDB
 from tests.conftest import BOT_USERNAME
 from tests.fake_telegram import FakeBotApi, eventually
@@ -208,7 +209,7 @@ async def test_buttons_pressed_after_a_restart_and_one_past_keeping(bot_index, t
             mark = api.mark()
             api.press_button(old, data_of(old, "vote:"))
             expired = await api.wait_for_call("answerCallbackQuery", after=mark, timeout=30)
-            assert expired.params["text"] == texts.EXPIRED.format(days=2)
+            assert expired.params["text"] == translator("en").plural(texts.EXPIRED, 2, days=2)
             second.send_signal(signal.SIGTERM)
             assert await asyncio.to_thread(second.wait, 60) == 0
         finally:

@@ -239,6 +239,16 @@ async def test_user_actions_produce_updates_ptb_parses(bot: Bot, api: FakeBotApi
 
 
 @pytest.mark.asyncio
+async def test_users_carry_their_telegram_language(bot: Bot, api: FakeBotApi) -> None:
+    message = api.send_message("привет", user_id=7, language_code="ru")
+    api.press_button(message, "x", user_id=7, language_code="ru", strict=False)
+    api.inline_query("q", user_id=8, language_code="en")
+    api.send_message("no language", user_id=9)
+    updates = await bot.get_updates()
+    assert [u.effective_user.language_code for u in updates] == ["ru", "ru", "en", None]
+
+
+@pytest.mark.asyncio
 async def test_chat_and_bot_settings_methods(bot: Bot, api: FakeBotApi) -> None:
     group = api.send_message("hi", chat_type="supergroup", chat_title="Club", user_id=5)
     chat = await bot.get_chat(group.chat_id)
@@ -262,6 +272,19 @@ async def test_chat_and_bot_settings_methods(bot: Bot, api: FakeBotApi) -> None:
     await bot.set_my_description("About")
     await bot.set_my_short_description("Short")
     assert (await bot.get_my_short_description()).short_description == "Short"
+    # Per language, as Telegram keeps them: a two-letter code, and the default for the others.
+    await bot.set_my_commands([BotCommand("start", "Начать")], language_code="ru")
+    await bot.set_my_description("О боте", language_code="ru")
+    assert [c.description for c in await bot.get_my_commands(language_code="ru")] == ["Начать"]
+    assert (await bot.get_my_description(language_code="ru")).description == "О боте"
+    assert (await bot.get_my_description(language_code="de")).description == ""
+    assert (await bot.get_my_description()).description == "About"
+    with pytest.raises(BadRequest, match="(?i)language_code_invalid"):
+        await bot.set_my_description("x", language_code="ru-RU")
+    with pytest.raises(BadRequest, match="(?i)description_invalid"):
+        await bot.set_my_description("x" * 513)
+    with pytest.raises(BadRequest, match="(?i)short_description_invalid"):
+        await bot.set_my_short_description("x" * 121, language_code="ru")
     await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
     assert (await bot.get_chat_menu_button()).type == "commands"
 

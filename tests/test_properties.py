@@ -9,7 +9,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import render
+from bot import render, texts
+from bot.i18n import LANGUAGES, translator
 from index.corpus import parse_article
 from index.passages import make_passages, make_units
 from index.store import ArticleInfo, Manifest
@@ -27,6 +28,8 @@ TRICKY = st.sampled_from(
      "… ", "U.S. ", "Mr. ", "e.g. ", "3.5 ", "“", "”", "«", "»", "\"", "'", "’", "Twitter.He ", "вами.”As ",
      "\u200b", "\u202e", "\ufeff", "\xa0", "\t", " ", "@KremlinRussia_E ", "A", "z", "Я", "😀", "𝔘", "ﬁ"]
 )  # fmt: skip
+# The interface in each language the bot speaks: the translations must keep the HTML valid too.
+TRANSLATORS = st.sampled_from(LANGUAGES).map(translator)
 RAW_TEXT = st.lists(st.one_of(TRICKY, st.text(ANY_CHAR, max_size=30)), max_size=40).map("".join)
 ARTICLE_TEXT = st.lists(st.one_of(TRICKY, st.text(st.characters(codec="utf-8"), max_size=30)), max_size=40).map("".join)
 
@@ -97,40 +100,41 @@ def answers(draw):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(answers(), st.lists(LONG_TEXT, max_size=8), st.lists(LONG_TEXT, max_size=8))
-def test_every_reply_is_html_telegram_accepts_within_4096_units(answer, titles, examples):
+@given(answers(), st.lists(LONG_TEXT, max_size=8), st.lists(LONG_TEXT, max_size=8), TRANSLATORS)
+def test_every_reply_is_html_telegram_accepts_within_4096_units(answer, titles, examples, tr):
     links = {"a": "https://example.org/a?b=<1>&c=\"2\""}  # the chunked passages' article
     replies = [
-        render.render_answer(answer, links, echo_question=True),
-        render.render_answer(answer),
-        render.render_not_answered(answer, titles or ["t"], offers_examples=bool(examples), echo_question=True),
-        render.render_small_talk("Hi! ", titles or ["t"], examples[0] if examples else None),
-        render.render_start(titles or ["t"], offers_examples=bool(examples)),
-        render.render_more(answer.question, answer.hits[:3], links),
-        render.render_more(answer.question, []),
-        render.render_inline_hit(answer.question, answer.hits[0], links),
+        render.render_answer(tr, answer, links, echo_question=True),
+        render.render_answer(tr, answer),
+        render.render_not_answered(tr, answer, titles or ["t"], offers_examples=bool(examples), echo_question=True),
+        render.render_small_talk(tr, texts.SMALL_TALK_GREETING, titles or ["t"], examples[0] if examples else None),
+        render.render_start(tr, titles or ["t"], offers_examples=bool(examples)),
+        render.render_more(tr, answer.question, answer.hits[:3], links),
+        render.render_more(tr, answer.question, []),
+        render.render_inline_hit(tr, answer.question, answer.hits[0], links),
     ]
     for html in replies:
         assert utf16_len(telegram_accepts(html)) <= render.MAX_MESSAGE_UNITS
 
 
 @FAST
-@given(st.text(ANY_CHAR, max_size=400))
-def test_an_echoed_question_comes_back_exactly_as_typed(question):
-    plain, entities = parse_html(render.question_line(question))
+@given(st.text(ANY_CHAR, max_size=400), TRANSLATORS)
+def test_an_echoed_question_comes_back_exactly_as_typed(question, tr):
+    plain, entities = parse_html(render.question_line(tr, question))
     shown = render.clip(render.printable(question), render.ECHO_BUDGET)
     assert plain == f"❓ {shown}" and [e.type for e in entities] in ([], ["italic"])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(LONG_TEXT, st.one_of(st.none(), LONG_TEXT)), min_size=1, max_size=30), LONG_TEXT)
-def test_about_is_html_telegram_accepts_however_many_articles(articles, model):
+@given(st.lists(st.tuples(LONG_TEXT, st.one_of(st.none(), LONG_TEXT)), min_size=1, max_size=30), LONG_TEXT, TRANSLATORS)
+def test_about_is_html_telegram_accepts_however_many_articles(articles, model, tr):
     infos = tuple(ArticleInfo(f"a{n}", title, source, None, n) for n, (title, source) in enumerate(articles))
     manifest = Manifest(model, 384, 6, 46, "5", "hash", "2024-01-01T00:00:00+00:00", 1.0, infos)
-    assert utf16_len(telegram_accepts(render.render_about(manifest))) <= render.MAX_MESSAGE_UNITS
+    assert utf16_len(telegram_accepts(render.render_about(tr, manifest))) <= render.MAX_MESSAGE_UNITS
 
 
 @FAST
-@given(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{4,31}", fullmatch=True), st.booleans())
-def test_help_is_html_telegram_accepts(username, is_admin):
-    assert f"@{username} your question" in telegram_accepts(render.render_help(username, is_admin=is_admin))
+@given(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{4,31}", fullmatch=True), st.booleans(), TRANSLATORS, st.integers(0, 400))
+def test_help_is_html_telegram_accepts(username, is_admin, tr, log_days):
+    shown = telegram_accepts(render.render_help(tr, username, is_admin=is_admin, log_days=log_days))
+    assert f"@{username} " in shown

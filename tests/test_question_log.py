@@ -114,7 +114,7 @@ async def test_forget_me_deletes_questions_votes_and_conversations_of_that_user_
     await replies.press_vote(key, False, ALICE, services)
     assert services.state.votes()[0].answer == "It has 5 million downloads."
     reply = await replies.forget_me(ALICE, services)
-    assert reply.html == texts.forgotten(2, 1)
+    assert reply.html == "Done: I deleted 2 questions and 1 vote kept about you, and forgot our conversation."
     assert [q["asker"] for q in services.state.questions()] == [services.pseudonym(BOB.user_id)]
     assert services.state.votes() == [] and services.conversations.history(ALICE.conversation) == ()
     assert services.conversations.history(BOB.conversation) == (QUESTION,)

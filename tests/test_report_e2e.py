@@ -98,7 +98,7 @@ async def test_questions_and_votes_reach_the_report_and_the_export_and_forget_me
         assert not any(str(user) in text for text in everything), user
 
     forgotten = await ask(fake_api, "/forget_me", ALICE)
-    assert "2 question(s) and 1 vote(s)" in forgotten.params["text"]
+    assert "I deleted 2 questions and 1 vote kept about you" in forgotten.params["text"]
     after = json.loads(run(tmp_path, bot_index, "bot", "report", "--json").stdout)
     assert (after["questions"], after["answered"], after["votes_up"], after["votes_down"]) == (3, 1, 0, 1)
     assert after["unanswered"][0]["count"] == 2

@@ -115,7 +115,7 @@ def test_a_press_handled_again_after_a_restart_changes_nothing(path):
         assert state.toggle_vote(up, "press-2", 1.0) is None  # a second press does
         assert state.toggle_vote(up, "press-2", 1.0) is None and state.tally("k") == (0, 0)
         row = {"created_at": 5.0, "asker": "abc", "question": "q", "history": "[]", "passage": "{}", "answer": "",
-               "more_press": None}  # fmt: skip
+               "more_press": None, "language": "en"}  # fmt: skip
         state.add_answer({"key": "a", **row}, prune_before=0)
         assert state.claim_more("a", "press-3") and state.claim_more("a", "press-3")  # the same press, again
         assert not state.claim_more("a", "press-4")
@@ -128,7 +128,8 @@ def test_a_press_handled_again_after_a_restart_changes_nothing(path):
 def test_forget_deletes_the_answers_and_prompts_kept_for_a_user(path):
     state = opened(path)
     try:
-        row = {"created_at": 1.0, "question": "q", "history": "[]", "passage": "{}", "answer": "", "more_press": None}
+        row = {"created_at": 1.0, "question": "q", "history": "[]", "passage": "{}", "answer": "", "more_press": None,
+               "language": "ru"}  # fmt: skip
         assert state.add_answer({"key": "a", "asker": "abc", **row}, prune_before=0)
         assert not state.add_answer({"key": "a", "asker": "xyz", **row}, prune_before=0)  # a key is not reused
         assert state.add_answer({"key": "b", "asker": "xyz", **row}, prune_before=0)
@@ -228,5 +229,22 @@ def test_the_presses_of_a_version_2_database_become_one_vote_per_voter_question_
         assert len({v.answer_key for v in votes}) == 4 and all(v.answer_key.startswith("v2:") for v in votes)
         up = Vote.on("q", _passage(), helpful=True, voter="someone", answer_key="new")
         assert state.toggle_vote(up, "p", 1.0) == "up" and len(state.votes()) == 5  # new answers vote as usual
+    finally:
+        state.close()
+
+
+def test_the_answers_of_a_version_3_database_keep_working_in_the_default_language(path, monkeypatch):
+    monkeypatch.setattr(state_module, "MIGRATIONS", MIGRATIONS[:3])
+    opened(path).close()
+    monkeypatch.undo()
+    db = sqlite3.connect(path)  # an answer as version 3 kept it: no language
+    db.execute("INSERT INTO answers (key, created_at, asker, question, history, passage, answer)"
+               " VALUES ('k', 1.0, 'someone', 'q', '[]', '{}', 's')")  # fmt: skip
+    db.commit()
+    db.close()
+    state = opened(path)
+    try:
+        assert state.schema_version() == len(MIGRATIONS)
+        assert state.answer("k")["language"] == ""  # bot.replies: DEFAULT_LANGUAGE
     finally:
         state.close()

@@ -9,7 +9,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from .. import replies
 from ..reply import InlineAnswer
-from .context import is_for_bot, services_of
+from .context import chat_of, is_for_bot, services_of
 from .send import answer_inline, send
 
 log = logging.getLogger(__name__)
@@ -26,12 +26,13 @@ async def enforce_allow_list(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if services.access.is_allowed(user.id):
         return
     log.info("refused user %s (not on the allow-list)", services.pseudonym(user.id))
+    refusal = replies.not_allowed(chat_of(update), services)
     if update.callback_query:
-        await update.callback_query.answer(replies.NOT_ALLOWED.html)
+        await update.callback_query.answer(refusal.html)
     elif update.inline_query:
         await answer_inline(update.inline_query, InlineAnswer(personal=True))
     elif is_for_bot(update, context):
-        await send(update, replies.NOT_ALLOWED)
+        await send(update, refusal)
     raise ApplicationHandlerStop
 
 

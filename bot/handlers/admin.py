@@ -18,4 +18,5 @@ async def reindex(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(update, refusal)
         return
     announce = update.effective_message.reply_text
-    context.application.create_task(services.reindexer.run(context.bot_data, announce), update=update)
+    words = replies.translator_for(chat_of(update), services)
+    context.application.create_task(services.reindexer.run(context.bot_data, announce, words), update=update)

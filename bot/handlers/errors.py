@@ -10,7 +10,7 @@ from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
 from .. import replies
-from .context import is_for_bot, services_of
+from .context import chat_of, is_for_bot, services_of
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                   update.update_id, context.error)  # fmt: skip
         return
     log.error("update %d failed; kept for the next start", update.update_id, exc_info=context.error)
-    apology = replies.SOMETHING_WENT_WRONG.html
+    apology = replies.something_went_wrong(chat_of(update), services_of(context)).html
     try:
         if update.callback_query:
             await update.callback_query.answer(apology)

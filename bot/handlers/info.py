@@ -22,7 +22,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/about: the indexed articles, passage count, model and build time."""
-    await send(update, replies.about(engine_of(context)))
+    await send(update, replies.about(chat_of(update), engine_of(context), services_of(context)))
 
 
 async def forget_me(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -38,4 +38,4 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A /command the bot does not have (private chats only); /command@otherbot is not ours."""
     if is_for_bot(update, context):
-        await send(update, replies.UNKNOWN_COMMAND)
+        await send(update, replies.unknown_command(chat_of(update), services_of(context)))

@@ -44,12 +44,12 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         replies.start_afresh(chat_of(update), services_of(context))
         await _answer(update, context, question, explicit=True)
     else:
-        await send(update, replies.empty_ask(engine_of(context), services_of(context)))
+        await send(update, replies.empty_ask(chat_of(update), engine_of(context), services_of(context)))
 
 
 async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos without a caption, voice and the like: ask for a text question."""
-    await send(update, replies.NON_TEXT)
+    await send(update, replies.non_text(chat_of(update), services_of(context)))
 
 
 async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

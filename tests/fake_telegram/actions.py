@@ -37,6 +37,7 @@ class Sender(TypedDict, total=False):
     user_id: int
     first_name: str
     username: str | None
+    language_code: str | None  # the user's Telegram language ("en", "ru"...), sent as from.language_code
     chat_id: int | None
     chat_type: str
     chat_title: str | None
@@ -122,6 +123,7 @@ class UserActions(TelegramState):
         user_id: int = 1001,
         first_name: str = "Alice",
         username: str | None = None,
+        language_code: str | None = None,
         chat_id: int | None = None,
         strict: bool = True,
     ) -> str:
@@ -139,7 +141,7 @@ class UserActions(TelegramState):
                 f"message {stored['message_id']} has no button with callback_data "
                 f"{callback_data!r}; buttons: {sorted(_callback_data_of(stored))}"
             )
-        user = self.remember_user(User(user_id, first_name, False, username=username))
+        user = self.remember_user(User(user_id, first_name, False, username=username, language_code=language_code))
         chat_key = stored["chat"]["id"]
         query_id = self.new_query_id("callback", {"chat_id": chat_key})
         query = CallbackQuery(
@@ -156,12 +158,13 @@ class UserActions(TelegramState):
         user_id: int = 1001,
         first_name: str = "Alice",
         username: str | None = None,
+        language_code: str | None = None,
         offset: str = "",
         chat_type: str | None = None,
     ) -> str:
         """A user types ``@bot query`` somewhere; returns the inline query id."""
         self.mark_user_action()
-        user = self.remember_user(User(user_id, first_name, False, username=username))
+        user = self.remember_user(User(user_id, first_name, False, username=username, language_code=language_code))
         query_id = self.new_query_id("inline", {"user_id": user_id})
         self.enqueue(inline_query=InlineQuery(query_id, user, query, offset, chat_type=chat_type))
         return query_id
@@ -184,7 +187,8 @@ class UserActions(TelegramState):
         self.mark_user_action()
         user = self.remember_user(
             User(sender.get("user_id", 1001), sender.get("first_name", "Alice"),
-                 sender.get("from_bot", False), username=sender.get("username"))
+                 sender.get("from_bot", False), username=sender.get("username"),
+                 language_code=sender.get("language_code"))
         )  # fmt: skip
         chat = self._user_chat(user, sender)
         is_post = chat.type == "channel"  # channel posts are signed by the chat, not a user

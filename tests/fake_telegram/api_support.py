@@ -104,6 +104,24 @@ def scope_key(params: dict[str, Any]) -> tuple[str, str]:
     return json.dumps(scope, sort_keys=True), params.get("language_code") or ""
 
 
+# setMyDescription and setMyShortDescription: at most this many characters.
+DESCRIPTION_LIMIT = 512
+SHORT_DESCRIPTION_LIMIT = 120
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+
+
+def check_language_code(params: dict[str, Any]) -> None:
+    """Telegram takes a two-letter ISO 639-1 code, or none (the default for every language)."""
+    code = params.get("language_code")
+    if code and not _LANGUAGE_CODE.match(str(code)):
+        raise bad_request("LANGUAGE_CODE_INVALID")
+
+
+def check_length(params: dict[str, Any], key: str, limit: int) -> None:
+    if len(str(params.get(key) or "")) > limit:
+        raise bad_request(f"{key.upper()}_INVALID")
+
+
 def set_or_clear(store: dict[str, str], params: dict[str, Any], key: str) -> None:
     language = params.get("language_code") or ""
     if params.get(key):

@@ -33,8 +33,12 @@ from .api_support import (
     QUERY_INVALID,
     REACTION_EMOJI,
     ApiError,
+    DESCRIPTION_LIMIT,
+    SHORT_DESCRIPTION_LIMIT,
     bad_request,
     chat_full_info,
+    check_language_code,
+    check_length,
     chat_member,
     get_bool,
     get_int,
@@ -159,6 +163,7 @@ class BotApiMethods:
     # ---- commands, descriptions, menu ------------------------------------------------
 
     def set_my_commands(self, params: dict[str, Any]) -> bool:
+        check_language_code(params)
         commands = get_json(params, "commands")
         if not isinstance(commands, list) or len(commands) > 100:
             raise bad_request("can't parse commands JSON object")
@@ -178,6 +183,8 @@ class BotApiMethods:
         return True
 
     def set_my_description(self, params: dict[str, Any]) -> bool:
+        check_language_code(params)
+        check_length(params, "description", DESCRIPTION_LIMIT)
         set_or_clear(self.state.settings.descriptions, params, "description")
         return True
 
@@ -186,6 +193,8 @@ class BotApiMethods:
         return to_json(BotDescription(text))
 
     def set_my_short_description(self, params: dict[str, Any]) -> bool:
+        check_language_code(params)
+        check_length(params, "short_description", SHORT_DESCRIPTION_LIMIT)
         set_or_clear(self.state.settings.short_descriptions, params, "short_description")
         return True
 
