@@ -26,8 +26,6 @@ from ..reply import ButtonAnswer, InlineAnswer, Reaction, Reply
 
 log = logging.getLogger(__name__)
 
-log = logging.getLogger(__name__)
-
 
 def keyboard(buttons: Buttons) -> InlineKeyboardMarkup | None:
     if not buttons:
