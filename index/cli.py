@@ -16,6 +16,7 @@ from .build import build_index
 from .embedding import load_embedder
 from .engine import Answer, Engine
 from .errors import EngineError, IndexUnavailable
+from .multilingual import load_multilingual
 from .onnx_embedder import ONNX_DIR, read_facts
 from .store import read_index
 from .settings import IndexSettings, describe_error
@@ -49,7 +50,10 @@ def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
             print(f"index in {settings.index_dir} is up to date with its model and chunker; not rebuilt")
             return 0
     embedder = load_embedder(settings.embedding_model)
-    report = build_index(Path(settings.corpus_dir), Path(settings.index_dir), embedder, progress=sys.stderr.isatty())
+    # Every core for the build's thousands of units (serving runs it on one thread).
+    multilingual = load_multilingual(settings.multilingual_model, threads=None) if settings.multilingual_model else None
+    report = build_index(Path(settings.corpus_dir), Path(settings.index_dir), embedder, progress=sys.stderr.isatty(),
+                         multilingual=multilingual)
     print(report.summary())
     if settings.embedding_backend != "torch" and not report.onnx_written:
         print(f"error: EMBEDDING_BACKEND={settings.embedding_backend} cannot serve this model; set EMBEDDING_BACKEND=torch",
@@ -64,7 +68,7 @@ def cmd_ask(settings: IndexSettings, args: argparse.Namespace) -> int:
     for line in questions:
         question, history = _question_and_history(line)
         answer = engine.ask(question, args.top, history)
-        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render_plain(answer, engine.threshold),
+        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render_plain(answer, engine.threshold_for(answer.cross_lingual)),
               flush=True)
     return 0
 
@@ -85,26 +89,74 @@ def cmd_eval(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
     from .evaluation import Metrics, load_questions
-    from .fitting import STARTING_POINT, collect, cross_validate, format_report
-    from .scoring import save_scoring
+    from .fitting import STARTING_POINT, collect, cross_validate, fit_cross_lingual, format_report
+    from .scoring import CrossLingual, save_scoring
 
-    floors, ceilings = (_limits(specs, Metrics.__dataclass_fields__) for specs in (args.floor, args.ceiling))
+    metrics = Metrics.__dataclass_fields__
+    # Checked before the (slow) search of every question, so a typo in a limit fails at once.
+    limits = {
+        "english": tuple(_limits([s for s in specs if not s.startswith(CROSS_LINGUAL_PREFIX)], metrics)
+                         for specs in (args.floor, args.ceiling)),
+        "cross_lingual": tuple(_limits([s.removeprefix(CROSS_LINGUAL_PREFIX) for s in specs
+                                        if s.startswith(CROSS_LINGUAL_PREFIX)], metrics)
+                               for specs in (args.floor, args.ceiling)),
+    }
     # Not the shipped fit: it was fit on these questions (fitting.STARTING_POINT says why).
     engine = Engine.load(settings, scoring=STARTING_POINT)
-    questions = [q for path in args.files for q in load_questions(Path(path))]
-    report = cross_validate(engine, collect(engine, questions), STARTING_POINT, folds=args.folds, seed=args.seed)
-    held_out = {k: round(v, 3) for k, v in report["held_out"].items() if isinstance(v, float)}
-    fitted = report["scoring"].replace(fitted_on={
-        "model": settings.embedding_model, "question_sets": [Path(p).name for p in args.files],
-        "questions": len(questions), "held_out": held_out})
+    files = {path: load_questions(Path(path)) for path in args.files}
+    examples = collect(engine, [q for questions in files.values() for q in questions])
+    # Questions in Russian are fit apart (fitting.fit_cross_lingual), so they leave the
+    # other questions' fit, and its folds, exactly as without them.
+    english = [e for e in examples if not e.readings]
+    russian = [e for e in examples if e.readings]
+    if not english:
+        raise EngineError("calibrate needs questions in English besides any in Russian")
+    report = cross_validate(engine, english, STARTING_POINT, folds=args.folds, seed=args.seed)
+    fitted = report["scoring"].replace(fitted_on=_fitted_on(settings, files, english, report))
+    reports = {"english": report}
+    if russian:
+        cross = cross_validate(engine, russian, STARTING_POINT, folds=args.folds, seed=args.seed, fitter=fit_cross_lingual)
+        reports["cross_lingual"] = cross
+        part = cross["scoring"].cross_lingual
+        fitted = fitted.replace(cross_lingual=CrossLingual(
+            part.scoring.replace(fitted_on=_fitted_on(settings, files, russian, cross)), part.word_match))
     if args.json:
-        print(json.dumps({**report, "scoring": fitted.as_dict()}))
+        print(json.dumps({**report, "scoring": fitted.as_dict(),
+                          "cross_lingual": {k: v for k, v in reports.get("cross_lingual", {}).items() if k != "scoring"}
+                          or None}, default=str))
     else:
         print(format_report(report))
+        if russian:
+            print(f"\nquestions in Russian, read through the multilingual model ({settings.multilingual_model}), "
+                  "fit apart:")
+            print(format_report(reports["cross_lingual"]))
     if args.write:
         save_scoring(fitted, Path(args.write))
-        print(f"wrote the fit on all {len(questions)} questions to {args.write}", file=sys.stderr)
-    return _check_limits(report["held_out"], floors, ceilings, "calibration outside its limits: held-out ")
+        print(f"wrote the fit on all {len(examples)} questions to {args.write}", file=sys.stderr)
+    failures = 0
+    for part, (floors, ceilings) in limits.items():
+        if part in reports:
+            label = "held-out " + ("" if part == "english" else CROSS_LINGUAL_PREFIX)
+            failures |= _check_limits(reports[part]["held_out"], floors, ceilings, f"calibration outside its limits: {label}")
+        elif floors or ceilings:
+            print(f"calibration outside its limits: no questions in Russian for the {CROSS_LINGUAL_PREFIX} limits",
+                  file=sys.stderr)
+            failures = 1
+    return failures
+
+
+# `--floor cross_lingual.hit_at_3=0.9`: a limit on the questions in Russian, fit apart.
+CROSS_LINGUAL_PREFIX = "cross_lingual."
+
+
+def _fitted_on(settings: IndexSettings, files: dict, examples: list, report: dict) -> dict:
+    """What a fit was made on, for the record: model, question sets, held-out figures."""
+    asked = {id(e.question) for e in examples}
+    sets = [Path(path).name for path, questions in files.items() if any(id(q) in asked for q in questions)]
+    return {"model": settings.embedding_model if not examples[0].readings else
+            f"{settings.embedding_model} + {settings.multilingual_model}",
+            "question_sets": sets, "questions": len(examples),
+            "held_out": {k: round(v, 3) for k, v in report["held_out"].items() if isinstance(v, float)}}
 
 
 def answer_json(answer: Answer) -> dict:
@@ -112,6 +164,7 @@ def answer_json(answer: Answer) -> dict:
         "question": answer.question,
         "answered": answer.answered,
         "follow_up_of": answer.follow_up_of,
+        "cross_lingual": answer.cross_lingual,
         "passages": [
             {
                 "text": hit.passage.text,
@@ -130,8 +183,9 @@ def render_plain(answer: Answer, threshold: float) -> str:
         return f"Q: {answer.question}\n  (no passages)"
     # The confidence is what decides; the passages' ranking scores only order them.
     verdict = "answered" if answer.answered else "not answered"
+    read = ", read in Russian through the multilingual model" if answer.cross_lingual else ""
     lines = [f"Q: {answer.question}",
-             f"  {verdict}: confidence {answer.confidence:.2f}, the bot answers at {threshold:.2f} or more"]
+             f"  {verdict}: confidence {answer.confidence:.2f}, the bot answers at {threshold:.2f} or more{read}"]
     if not answer.answered:
         lines.append("  The article does not seem to answer this. Closest passages:")
     for rank, hit in enumerate(answer.hits, start=1):
@@ -217,9 +271,11 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--write", metavar="FILE", help="write the fit on all questions here (e.g. index/scoring.json)")
     calibrate.add_argument("--json", action="store_true")
     calibrate.add_argument("--floor", action="append", default=[], metavar="METRIC=VALUE",
-                           help="exit 1 if a held-out METRIC falls below VALUE; repeatable")
+                           help="exit 1 if a held-out METRIC falls below VALUE (cross_lingual.METRIC: of the "
+                                "questions in Russian); repeatable")
     calibrate.add_argument("--ceiling", action="append", default=[], metavar="METRIC=VALUE",
-                           help="exit 1 if a held-out METRIC rises above VALUE; repeatable")
+                           help="exit 1 if a held-out METRIC rises above VALUE (cross_lingual.METRIC as --floor); "
+                                "repeatable")
     calibrate.set_defaults(command=cmd_calibrate)
     return parser
 

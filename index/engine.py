@@ -11,10 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from .conversation import is_follow_up
+from .cross_lingual import FOLDER as MULTILINGUAL_FOLDER
+from .cross_lingual import reads_across
 from .embedding import Embedder, serving_embedder
 from .errors import IndexMismatch
+from .multilingual import LazyModel, MultilingualModel, load_multilingual
 from .passages import Passage, make_units
-from .retrieval import FollowUp, Hit, Retriever, Signals, rank
+from .retrieval import Across, FollowUp, Hit, Retriever, Signals, rank
 from .scoring import Scoring, load_scoring
 from .settings import IndexSettings
 from .store import Manifest, read_index
@@ -27,6 +30,7 @@ class Answer:
     hits: tuple[Hit, ...]  # best first, even when not answered
     confidence: float
     follow_up_of: str | None = None  # the earlier question a follow-up was read with
+    cross_lingual: bool = False  # a question in Russian, read through the multilingual model
 
 
 TURN_CACHE = 1024  # earlier turns remembered for reading follow-ups
@@ -38,7 +42,8 @@ class Engine:
         self.manifest = manifest
         self._retriever = retriever
         self.scoring = scoring
-        # The confidence an answer needs: the fit's own unless a setting overrides it.
+        # The confidence an answer needs: the fit's own (for its kind of question) unless a setting overrides it.
+        self._threshold = threshold
         self.threshold = scoring.abstention.threshold if threshold is None else threshold
         self.top_k = top_k
         self._passage_numbers = {(p.article_id, p.position): n for n, p in enumerate(retriever.passages)}
@@ -48,9 +53,11 @@ class Engine:
         self._turns_lock = threading.Lock()
 
     @classmethod
-    def load(cls, settings: IndexSettings, embedder: Embedder | None = None, scoring: Scoring | None = None) -> Engine:
+    def load(cls, settings: IndexSettings, embedder: Embedder | None = None, scoring: Scoring | None = None,
+             multilingual: MultilingualModel | None = None) -> Engine:
         """Read the index (checking its manifest) and load the model that built it, run by
-        the EMBEDDING_BACKEND (or `embedder`, when given), with the SCORING_FILE fit (or `scoring`)."""
+        the EMBEDDING_BACKEND (or `embedder`, when given), with the SCORING_FILE fit (or `scoring`).
+        The MULTILINGUAL_MODEL (or `multilingual`) is loaded at the first question in Russian."""
         stored = read_index(Path(settings.index_dir), model=settings.embedding_model)
         scoring = scoring or load_scoring(settings.scoring_file)
         embedder = embedder or serving_embedder(settings)
@@ -59,7 +66,15 @@ class Engine:
                 f"model {embedder.name!r} gives {embedder.dimension}-d vectors but the index holds "
                 f"{stored.manifest.dimension}-d ones; run: python -m index build"
             )
-        retriever = Retriever(stored.passages, make_units(stored.passages), stored.vectors, embedder)
+        if multilingual is not None:
+            lazy: LazyModel[MultilingualModel] | None = LazyModel(lambda: multilingual)
+        elif settings.multilingual_model:
+            name = settings.multilingual_model
+            lazy = LazyModel(lambda: load_multilingual(name))
+        else:
+            lazy = None
+        retriever = Retriever(stored.passages, make_units(stored.passages), stored.vectors, embedder,
+                              lazy, Path(settings.index_dir) / MULTILINGUAL_FOLDER)
         return cls(stored.manifest, retriever, scoring, settings.top_k, settings.answer_threshold)
 
     @property
@@ -81,7 +96,7 @@ class Engine:
         it?") is read with them (conversation.py); any other question is answered alone."""
         history = tuple(history)
         follow_up = self.reading(question, history)
-        signals = self._retriever.signals(question, follow_up)
+        signals = self._retriever.signals(question, follow_up, self.across(question))
         answer = self.judge(signals, question, top_k)
         # Remembered as a turn, so the follow-up that may come next does not search it again.
         self._remember(question, history, follow_up, answer, signals)
@@ -104,7 +119,7 @@ class Engine:
                 self._turns.move_to_end(key)
                 return cached
         follow_up = self.reading(question, history[-3:])
-        signals = self._retriever.signals(question, follow_up)
+        signals = self._retriever.signals(question, follow_up, self.across(question))
         return self._remember(question, history, follow_up, self.judge(signals, question, 1), signals)
 
     def _remember(self, question: str, history: tuple[str, ...], follow_up: FollowUp | None,
@@ -120,12 +135,31 @@ class Engine:
                 self._turns.popitem(last=False)
         return turn
 
+    def across(self, question: str, scoring: Scoring | None = None) -> Across | None:
+        """How a question in Russian is read through the multilingual model; None for any
+        other question, and when there is no multilingual model or no fit for such questions."""
+        part = (scoring or self.scoring).cross_lingual
+        if part is None or self._retriever.cross_lingual is None or not reads_across(question):
+            return None
+        return Across(part.word_match)
+
+    def threshold_for(self, cross_lingual: bool) -> float:
+        """The confidence an answer needs, for a question of this kind."""
+        return self._threshold if self._threshold is not None else self.scoring.for_question(cross_lingual).abstention.threshold
+
+    @property
+    def multilingual_loaded(self) -> bool:
+        """Whether the multilingual model has been loaded (by a question in Russian)."""
+        return self._retriever.cross_lingual is not None and self._retriever.cross_lingual.loaded
+
     def judge(self, signals: Signals, question: str, top_k: int | None = None, scoring: Scoring | None = None) -> Answer:
         """Rank a question's signals and decide whether the best passage answers it."""
-        scoring = scoring or self.scoring
+        own = scoring is None or scoring is self.scoring
+        scoring = (scoring or self.scoring).for_question(signals.cross_lingual)
         retrieval = rank(signals, self._retriever.passages, scoring, top_k or self.top_k)
         if not retrieval.hits:
-            return Answer(question, False, (), 0.0)
+            return Answer(question, False, (), 0.0, cross_lingual=signals.cross_lingual)
         confidence = scoring.abstention.confidence(retrieval.features)
-        threshold = self.threshold if scoring is self.scoring else scoring.abstention.threshold
-        return Answer(question, confidence >= threshold, tuple(retrieval.hits), confidence)
+        threshold = self._threshold if own and self._threshold is not None else scoring.abstention.threshold
+        return Answer(question, confidence >= threshold, tuple(retrieval.hits), confidence,
+                      cross_lingual=signals.cross_lingual)

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,8 +37,8 @@ from .comparison import outcome_of
 from .engine import Engine
 from .evaluation import Metrics, Outcome, Question, first_hit_rank, score
 from .passages import Passage
-from .retrieval import Signals, rank
-from .scoring import Abstention, Scoring
+from .retrieval import Across, Signals, rank
+from .scoring import Abstention, CrossLingual, Scoring
 
 RANKING_GRID = {
     "coverage": (0.3, 0.45, 0.6, 0.75, 0.9, 1.1, 1.3, 1.6),
@@ -71,23 +72,82 @@ STARTING_POINT = Scoring(
 L2 = 1.0  # ridge penalty of the abstention model, on standardised features
 K = 3  # passages scored per question (hit@3)
 
+# Questions in Russian (cross_lingual.py) are fit apart, on Russian questions only, by the same
+# steps over their own features: the multilingual cosine beside the English model's (on the
+# question with its words read as English ones), coverage and the answer-type bonus.
+CROSS_RANKING_GRID = {
+    "cross_dense": (1.0, 2.0, 4.0, 8.0, 16.0),
+    "dense": (0.0, 0.5, 1.0),
+    "coverage": (0.3, 0.6, 1.0),
+    "context_share": (0.0, 0.3),
+    "typed": (0.0, 0.1),
+}
+CROSS_ANSWER_GRID = {
+    "cross_own_dense": (0.0, 1.0, 3.0, 6.0),
+    "coverage": (0.0, 0.5, 1.0, 2.0),
+    "typed": (0.0, 0.2, 0.5),
+}
+# The cosine at which a Russian word is read as the corpus word nearest to it in the
+# multilingual model, or None: never. multilingual-e5-small puts any two words above 0.8, so
+# the grid sits high; a word read wrongly adds a wrong word to the question.
+WORD_MATCH_GRID = (None, 0.86, 0.88, 0.9, 0.92)
+CROSS_ABSTENTION_INPUTS = ("cross_dense", "dense", "passage_coverage", "unknown_words", "type_missing")
+# Hand weights to start from, as STARTING_POINT is for English questions: never fit on a set.
+CROSS_STARTING_POINT = CrossLingual(
+    Scoring(ranking={"cross_dense": 4.0, "dense": 0.5, "coverage": 0.6, "context_coverage": 0.18, "typed": 0.1},
+            answer={"own_dense": 1.0, "cross_own_dense": 3.0, "coverage": 1.0, "typed": 0.2},
+            abstention=STARTING_POINT.abstention),
+    0.9,
+)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What one kind of question's fit searches: its grids and the abstention model's inputs."""
+
+    ranking_grid: dict
+    ranking: Callable[..., dict[str, float]]
+    answer_grid: dict
+    answer: Callable[..., dict[str, float]]
+    abstention_inputs: tuple[str, ...]
+
 
 @dataclass(frozen=True)
 class Example:
     question: Question
     signals: Signals
     passages: list[Passage]  # the engine's, which the signals' passage numbers point into
+    # A question in Russian, searched once per WORD_MATCH_GRID value (its signals: the first).
+    readings: dict[float | None, Signals] = field(default_factory=dict)
+
+    def signals_for(self, scoring: Scoring) -> Signals:
+        """The signals as this fit reads the question (its word_match, for one in Russian)."""
+        if self.readings and scoring.cross_lingual is not None:
+            return self.readings[scoring.cross_lingual.word_match]
+        return self.signals
+
+    def reading(self, word_match: float | None) -> Example:
+        return replace(self, signals=self.readings[word_match])
 
 
 def collect(engine: Engine, questions: list[Question]) -> list[Example]:
-    """Search every question once. A follow-up's earlier turn is read with the engine's own
-    scoring: give it STARTING_POINT when the figures must not lean on a fit of these questions."""
-    return [Example(q, engine.retriever.signals(q.question, engine.reading(q.question, q.history)), engine.passages)
-            for q in questions]
+    """Search every question once (a question in Russian once per WORD_MATCH_GRID value).
+    A follow-up's earlier turn is read with the engine's own scoring: give it STARTING_POINT
+    when the figures must not lean on a fit of these questions."""
+    probe = STARTING_POINT.replace(cross_lingual=CROSS_STARTING_POINT)
+    examples = []
+    for q in questions:
+        reading = engine.reading(q.question, q.history)
+        if engine.across(q.question, probe) is None:
+            examples.append(Example(q, engine.retriever.signals(q.question, reading), engine.passages))
+            continue
+        readings = {w: engine.retriever.signals(q.question, reading, Across(w)) for w in WORD_MATCH_GRID}
+        examples.append(Example(q, readings[WORD_MATCH_GRID[0]], engine.passages, readings))
+    return examples
 
 
 def outcomes(engine: Engine, examples: list[Example], scoring: Scoring) -> list[Outcome]:
-    return [outcome_of(engine.judge(e.signals, e.question.question, K, scoring)) for e in examples]
+    return [outcome_of(engine.judge(e.signals_for(scoring), e.question.question, K, scoring)) for e in examples]
 
 
 def fit(engine: Engine, examples: list[Example], start: Scoring) -> Scoring:
@@ -107,6 +167,43 @@ def fit(engine: Engine, examples: list[Example], start: Scoring) -> Scoring:
     # Abstention is fit on single questions only, so reading follow-ups leaves their figures as they were.
     single = [e for e in examples if not e.question.history]
     return _fit_abstention(engine, single or examples, scoring.replace(answer=answer))
+
+
+def fit_cross_lingual(engine: Engine, examples: list[Example], start: Scoring) -> Scoring:
+    """`start` with a cross_lingual part fit on `examples`, questions in Russian: for each
+    WORD_MATCH_GRID value the ranking, answer-sentence and abstention weights, then the value
+    whose fit ranks the answering passage best (mean reciprocal rank), ties to the nearest to
+    the starting point's."""
+    begin = start.cross_lingual or CROSS_STARTING_POINT
+    best_key, best = None, begin
+    for word_match in WORD_MATCH_GRID:
+        reading = [e.reading(word_match) for e in examples]
+        answerable = [e for e in reading if e.question.answers]
+        ranking = _grid_search(CROSS_RANKING_GRID, cross_ranking_weights, begin.scoring.ranking,
+                               lambda w: _mean_reciprocal_rank(engine, answerable, begin.scoring.replace(ranking=w)))
+        scoring = begin.scoring.replace(ranking=ranking)
+        answer = _grid_search(CROSS_ANSWER_GRID, cross_answer_weights, begin.scoring.answer,
+                              lambda w: _sentence_hits(engine, answerable, scoring.replace(answer=w)))
+        fitted = _fit_abstention(engine, reading, scoring.replace(answer=answer), CROSS_ABSTENTION_INPUTS)
+        distance = abs((word_match or 1.0) - (begin.word_match or 1.0))
+        key = (round(_mean_reciprocal_rank(engine, answerable, fitted), 9), -distance)
+        if best_key is None or key > best_key:
+            best_key, best = key, CrossLingual(fitted, word_match)
+    return start.replace(cross_lingual=best)
+
+
+def cross_ranking_weights(cross_dense: float, dense: float, coverage: float, context_share: float,
+                          typed: float) -> dict[str, float]:
+    """A sentence for a question in Russian: its multilingual and English cosines, coverage
+    (a word around it counting context_share of one in it) and the answer-type bonus."""
+    return {"cross_dense": cross_dense, "dense": dense, "coverage": coverage,
+            "context_coverage": round(coverage * context_share, 6), "typed": typed}
+
+
+def cross_answer_weights(cross_own_dense: float, coverage: float, typed: float) -> dict[str, float]:
+    """The bold sentence for a question in Russian: its own cosines in both models, coverage
+    and the answer-type bonus."""
+    return {"own_dense": 1.0, "cross_own_dense": cross_own_dense, "coverage": coverage, "typed": typed}
 
 
 def _without(weights: dict[str, float], grid: dict) -> dict[str, float]:
@@ -141,15 +238,17 @@ def _grid_search(grid: dict, make, start: dict[str, float], objective) -> dict[s
     return best
 
 
-def cross_validate(engine: Engine, examples: list[Example], start: Scoring, folds: int = 5, seed: int = 0) -> dict:
-    """Held-out figures: each question scored by the fit made without its fold."""
+def cross_validate(engine: Engine, examples: list[Example], start: Scoring, folds: int = 5, seed: int = 0,
+                   fitter: Callable[[Engine, list[Example], Scoring], Scoring] = fit) -> dict:
+    """Held-out figures: each question scored by the fit made without its fold (`fitter`:
+    `fit`, or `fit_cross_lingual` for questions in Russian)."""
     assignment = stratified_folds(examples, folds, seed)
     held_out: list[Outcome | None] = [None] * len(examples)
     fold_rows = []
     for fold in range(folds):
         train = [e for e, f in zip(examples, assignment) if f != fold]
         test_index = [i for i, f in enumerate(assignment) if f == fold]
-        fitted = fit(engine, train, start)
+        fitted = fitter(engine, train, start)
         test = [examples[i] for i in test_index]
         for i, outcome in zip(test_index, outcomes(engine, test, fitted)):
             held_out[i] = outcome
@@ -158,7 +257,7 @@ def cross_validate(engine: Engine, examples: list[Example], start: Scoring, fold
                           "scoring": _summary(fitted)})
     questions = [e.question for e in examples]
     dialogues = [i for i, e in enumerate(examples) if e.question.history]
-    final = fit(engine, examples, start)
+    final = fitter(engine, examples, start)
     answerable = [o.confidence for e, o in zip(examples, held_out) if e.question.answers]
     unanswerable = [o.confidence for e, o in zip(examples, held_out) if not e.question.answers]
     return {
@@ -172,6 +271,7 @@ def cross_validate(engine: Engine, examples: list[Example], start: Scoring, fold
         "in_sample": score(questions, outcomes(engine, examples, final)).as_dict(),
         "per_fold": fold_rows,
         "scoring": final,
+        "cross_lingual_fit": fitter is fit_cross_lingual,
     }
 
 
@@ -191,7 +291,7 @@ def stratified_folds(examples: list[Example], folds: int, seed: int) -> list[int
 def _mean_reciprocal_rank(engine: Engine, answerable: list[Example], scoring: Scoring) -> float:
     total = 0.0
     for e in answerable:
-        ranked = rank(e.signals, engine.passages, scoring, K).hits
+        ranked = rank(e.signals, engine.passages, scoring.for_question(e.signals.cross_lingual), K).hits
         position = first_hit_rank(e.question, [h.passage.text for h in ranked])
         total += 1.0 / position if position else 0.0
     return total / max(len(answerable), 1)
@@ -201,17 +301,18 @@ def _sentence_hits(engine: Engine, answerable: list[Example], scoring: Scoring) 
     """Share of questions whose bold sentence (of the first passage) holds the answer."""
     hits = 0
     for e in answerable:
-        ranked = rank(e.signals, engine.passages, scoring, 1).hits
+        ranked = rank(e.signals, engine.passages, scoring.for_question(e.signals.cross_lingual), 1).hits
         hits += bool(ranked) and first_hit_rank(e.question, [ranked[0].answer]) == 1
     return hits / max(len(answerable), 1)
 
 
-def _fit_abstention(engine: Engine, examples: list[Example], scoring: Scoring) -> Scoring:
+def _fit_abstention(engine: Engine, examples: list[Example], scoring: Scoring,
+                    inputs: tuple[str, ...] = ABSTENTION_INPUTS) -> Scoring:
     features = [rank(e.signals, engine.passages, scoring, K).features for e in examples]
-    x = np.array([[f[name] for name in ABSTENTION_INPUTS] for f in features], dtype=np.float64)
+    x = np.array([[f[name] for name in inputs] for f in features], dtype=np.float64)
     y = np.array([1.0 if e.question.answers else 0.0 for e in examples])
     weights, bias = logistic_regression(x, y, L2)
-    abstention = Abstention({n: round(float(w), 6) for n, w in zip(ABSTENTION_INPUTS, weights)}, round(bias, 6), 0.5)
+    abstention = Abstention({n: round(float(w), 6) for n, w in zip(inputs, weights)}, round(bias, 6), 0.5)
     confidences = np.array([abstention.confidence(f) for f in features])
     threshold = plateau_threshold(confidences[y == 1], confidences[y == 0])
     return replace(scoring, abstention=replace(abstention, threshold=threshold))
@@ -262,8 +363,12 @@ def plateau_threshold(answerable: np.ndarray, unanswerable: np.ndarray) -> float
 
 
 def _summary(scoring: Scoring) -> dict:
-    return {"ranking": {k: round(v, 2) for k, v in scoring.ranking.items()},
-            "threshold": round(scoring.abstention.threshold, 3)}
+    summary = {"ranking": {k: round(v, 2) for k, v in scoring.ranking.items()},
+               "threshold": round(scoring.abstention.threshold, 3)}
+    if scoring.cross_lingual:
+        part = scoring.cross_lingual
+        summary["cross_lingual"] = {"word_match": part.word_match, **_summary(part.scoring)}
+    return summary
 
 
 def format_report(report: dict) -> str:
@@ -285,12 +390,18 @@ def format_report(report: dict) -> str:
     rows.append("answered, right first per held-out fold: " + ", ".join(
         f"{r['metrics']['answered_right_first']:.2f}" for r in report["per_fold"]))
     final: Scoring = report["scoring"]
-    rows.append(f"fit on all: ranking {final.ranking}")
+    if report.get("cross_lingual_fit"):
+        part = final.cross_lingual
+        rows.append(f"fit on all: words read across languages from cosine {part.word_match}")
+        final = part.scoring
+        rows.append(f"            ranking {final.ranking}")
+    else:
+        rows.append(f"fit on all: ranking {final.ranking}")
     rows.append(f"            answer sentence {final.answer}")
     rows.append(f"            abstention {final.abstention.weights}, bias {final.abstention.bias}, "
                 f"threshold {final.abstention.threshold:.3f}")
     return "\n".join(rows)
 
 
-__all__ = ["Example", "collect", "cross_validate", "fit", "format_report", "logistic_regression", "Metrics",
-           "outcomes", "plateau_threshold", "stratified_folds"]
+__all__ = ["Example", "collect", "cross_validate", "fit", "fit_cross_lingual", "format_report", "logistic_regression",
+           "Metrics", "outcomes", "plateau_threshold", "stratified_folds"]

@@ -58,6 +58,10 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(language)
 
 
+def is_cyrillic(word: str) -> bool:
+    return bool(_CYRILLIC.search(word))
+
+
 def stem(token: str) -> str:
     return _stemmer("russian" if _CYRILLIC.search(token) else "english").stemWord(token)
 
@@ -81,6 +85,17 @@ class QueryTerms:
     def terms(self) -> list[str]:
         return [stem(w) for w in self.words]
 
+    def translated(self, translations: dict[str, str]) -> QueryTerms:
+        """These terms with some words read as other words (cross_lingual.py: Russian -> English)."""
+        if not translations:
+            return self
+        return QueryTerms(tuple(translations.get(w, w) for w in self.words), {**self.repaired, **translations})
+
+
+def vocabulary_of(texts: list[str]) -> list[str]:
+    """The content words of these texts, each once, sorted."""
+    return sorted({w for t in texts for w in content_words(t)})
+
 
 class LexicalIndex:
     """BM25 over unit texts, plus the corpus vocabulary for repairing query words."""
@@ -89,7 +104,7 @@ class LexicalIndex:
         self._bm25 = bm25s.BM25()
         self._bm25.index([analyze(t) or [""] for t in texts], show_progress=False)
         self._size = len(texts)
-        self.vocabulary = sorted({w for t in texts for w in content_words(t)})
+        self.vocabulary = vocabulary_of(texts)
         self._known = frozenset(self.vocabulary)
         self._known_stems = frozenset(stem(w) for w in self.vocabulary)
 

@@ -28,9 +28,13 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
+from pathlib import Path
+
 from .answer_types import AnswerEvidence, answer_evidence, expected_answer_type
+from .cross_lingual import CrossLingualIndex
 from .embedding import Embedder
-from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
+from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, is_cyrillic, stem
+from .multilingual import LazyModel, MultilingualModel
 from .passages import Passage, Unit, UnitKind
 from .scoring import SENTENCE_FEATURES, Scoring
 from .text import words
@@ -68,6 +72,13 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Across:
+    """A question in Russian read through the multilingual model (cross_lingual.py)."""
+
+    word_match: float | None  # cosine at which a Russian word is read as a corpus word; None: never
+
+
+@dataclass(frozen=True)
 class Signals:
     """One question's evidence for every sentence of its candidate passages, before weighting.
 
@@ -86,6 +97,7 @@ class Signals:
     follow_up: bool = False  # read with the conversation: the history_* columns hold evidence
     # The question as read: its embedding, with the turn before's when a follow-up (unit length).
     reading_vector: np.ndarray | None = None
+    cross_lingual: bool = False  # read through the multilingual model: the cross_* columns hold evidence
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, SENTENCE_FEATURES.index(name)]
@@ -110,7 +122,10 @@ class _Sentence:
 
 
 class Retriever:
-    def __init__(self, passages: list[Passage], units: list[Unit], vectors: faiss.Index, embedder: Embedder) -> None:
+    def __init__(self, passages: list[Passage], units: list[Unit], vectors: faiss.Index, embedder: Embedder,
+                 multilingual: LazyModel[MultilingualModel] | None = None, multilingual_cache: Path | None = None) -> None:
+        """`multilingual`: the model questions in Russian are read with, loaded at the first of
+        them; `multilingual_cache`: where the build kept its vectors of the units."""
         self.passages = passages
         self._vectors = vectors
         self.embedder = embedder
@@ -129,12 +144,23 @@ class Retriever:
         self._document_frequency = document_frequency
         # The names the articles use (Musk, Clubhouse...): a question holding one has a subject of its own.
         self.name_words = frozenset(w for sentence in self._sentences for name in sentence.evidence.names for w in name)
+        self.cross_lingual = CrossLingualIndex(
+            multilingual, [u.text for u in units], self.lexical.vocabulary, multilingual_cache or Path(".")
+        ) if multilingual is not None else None
 
-    def signals(self, question: str, follow_up: FollowUp | None = None) -> Signals:
+    def signals(self, question: str, follow_up: FollowUp | None = None, across: Across | None = None) -> Signals:
         """Every candidate sentence's evidence for this question (the costly part: embedding,
         FAISS and BM25 searches, coverage). A follow-up also gets the evidence of its
-        question read with the conversation before it (the history_* features)."""
+        question read with the conversation before it (the history_* features); a question
+        read `across` languages, its cosines in the multilingual model (the cross_* features)
+        and its words read as the corpus's words."""
         terms = self.lexical.repair(question)
+        cross_similarities = None
+        if across is not None and self.cross_lingual is not None:
+            unknown = [w for w in dict.fromkeys(terms.words) if is_cyrillic(w) and not self.lexical.knows(w)]
+            reading = self.cross_lingual.read(question, unknown, across.word_match)
+            terms = terms.translated(reading.translations)
+            cross_similarities = reading.similarities
         forms = _question_forms(question, terms)
         vectors = self.embedder.embed(forms)
         units, similarities = self._dense_scores(vectors)
@@ -158,6 +184,9 @@ class Retriever:
             history_weights = self._query_weights(history_terms)
             history_bm25 = self.lexical.scores(history_terms.terms)
             candidates = sorted(set(candidates) | set(self._candidates(history_units, history_similarities, history_bm25)))
+        if cross_similarities is not None:
+            every_unit = np.arange(len(cross_similarities))
+            candidates = sorted(set(candidates) | set(self._candidates(every_unit, cross_similarities, bm25)))
         # BM25 relative to the question's best passage: raw BM25 grows with the question's length.
         top_bm25 = max((float(bm25[p]) for p in candidates), default=0.0)
         rows = []
@@ -181,9 +210,14 @@ class Retriever:
                         sum(w for t, w in history_weights.items() if t in around_too),
                         float(p == follow_up.previous_passage),
                     )
+                cross = (0.0, 0.0)
+                if cross_similarities is not None:
+                    cross_own = float(cross_similarities[sentence.own_unit])
+                    cross = (max(cross_own, float(cross_similarities[sentence.context_unit]),
+                                 float(cross_similarities[self._passage_unit[p]])), cross_own)
                 # In SENTENCE_FEATURES order (a test checks the two agree).
                 values = (max(own, in_context, passage_similarity), own, in_context, passage_similarity, coverage,
-                          around, typed, relative_bm25, *history)
+                          around, typed, relative_bm25, *history, *cross)
                 rows.append((p, sentence.number, values))
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
         known = sum(1 for w in terms.words if self.lexical.knows(w))
@@ -201,6 +235,7 @@ class Retriever:
             unmatched=sum(w for t, w in query_weights.items() if t not in matched) if query_weights else 1.0,
             follow_up=follow_up is not None,
             reading_vector=reading_vector,
+            cross_lingual=cross_similarities is not None,
         )
 
     def _query_weights(self, terms: QueryTerms) -> dict[str, float]:
@@ -280,6 +315,8 @@ def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict
         "unknown_names": signals.unknown_names,
         "unmatched_words": signals.unmatched,
         "type_missing": float(signals.asks_type and answer_row["typed"] == 0),
+        "cross_dense": row["cross_dense"],
+        "cross_answer_dense": answer_row["cross_own_dense"],
     }
 
 

