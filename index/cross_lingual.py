@@ -88,10 +88,12 @@ class CrossLingualIndex:
         self.model = model
         self._unit_texts = list(unit_texts)
         self._targets = translation_targets(vocabulary)
+        self._target_row = {t: row for row, t in enumerate(self._targets)}
         self._cache_dir = cache_dir
         self._vectors: tuple[np.ndarray, np.ndarray] | None = None
         self._lock = threading.Lock()
-        self._words: dict[str, tuple[str, float]] = {}  # Russian word -> nearest corpus word, cosine
+        # Russian word -> its nearest corpus word, their cosine, and its cosine with every corpus word.
+        self._words: dict[str, tuple[str, float, np.ndarray]] = {}
 
     @property
     def loaded(self) -> bool:
@@ -106,21 +108,31 @@ class CrossLingualIndex:
                     self._vectors = (units.vectors, words.vectors)
         return model, *self._vectors
 
-    def read(self, question: str, unknown_words: Sequence[str], word_match: float | None) -> CrossReading:
-        """The question's cosines with every unit, and its `unknown_words` read as corpus words
-        where the nearest is at least `word_match` alike (None: no word is read)."""
+    def read(self, question: str, spellings: dict[str, list[str]], word_match: float | None) -> CrossReading:
+        """The question's cosines with every unit, and its words the corpus does not use read as
+        corpus words, when the two are at least `word_match` alike in the model (None: no word
+        is read). `spellings`: each such word -> the corpus words it may be a spelling of
+        (lexical.LexicalIndex.spellings), of which the nearest in the model comes first ("маск":
+        musk rather than mark); failing that, the corpus word nearest in the model ("загрузок":
+        downloads)."""
         model, units, targets = self._prepared()
         vector = model.queries.embed([question])[0]
         translations: dict[str, str] = {}
-        if word_match is not None and len(targets):
-            for word, (target, cosine) in zip(unknown_words, self._nearest_words(model, targets, unknown_words)):
-                if cosine >= word_match:
-                    translations[word] = target
+        words = list(spellings)
+        if word_match is not None and len(targets) and words:
+            for word, (nearest, cosine, row) in zip(words, self._nearest_words(model, targets, words)):
+                spelled = [self._target_row[t] for t in spellings[word] if t in self._target_row]
+                best = max(spelled, key=lambda column: row[column], default=None)
+                if best is not None and row[best] >= word_match:
+                    translations[word] = self._targets[best]
+                elif cosine >= word_match:
+                    translations[word] = nearest
         return CrossReading(units @ vector, translations)
 
     def _nearest_words(self, model: MultilingualModel, targets: np.ndarray,
-                       words: Sequence[str]) -> list[tuple[str, float]]:
-        """Each word's nearest corpus word and cosine; remembered, since people reuse words."""
+                       words: Sequence[str]) -> list[tuple[str, float, np.ndarray]]:
+        """Each word's nearest corpus word, their cosine, and its cosines with every corpus
+        word; remembered, since people reuse words."""
         memory = self._words
         found = {w: memory[w] for w in words if w in memory}
         missing = [w for w in dict.fromkeys(words) if w not in found]
@@ -128,7 +140,7 @@ class CrossLingualIndex:
             similarities = model.queries.embed(missing) @ targets.T
             for word, row in zip(missing, similarities):
                 column = int(row.argmax())
-                found[word] = (self._targets[column], float(row[column]))
+                found[word] = (self._targets[column], float(row[column]), row)
             if len(memory) + len(missing) > WORD_MEMORY:
                 memory = self._words = {}
             memory.update((w, found[w]) for w in missing)

@@ -31,6 +31,11 @@ STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_RUSSIAN) | frozen
     # Question words and fillers that STOPWORDS_EN_PLUS keeps but that say nothing about content.
     {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "does", "did", "do",
      "many", "much", "can", "could", "would", "should", "tell", "me", "about", "please", "is", "are"}
+) | frozenset(
+    # The same in Russian, beside bm25s's list: question words in their cases, and casual fillers.
+    {"кого", "кому", "кем", "чём", "откуда", "почему", "зачем", "сколько", "скока", "какое", "какие", "каким", "какую",
+     "какого", "каких", "каком", "чей", "чья", "чьё", "это", "вообще", "ещё", "именно", "реально", "правда", "чё",
+     "чо", "щас", "можно", "расскажи", "скажи"}
 )
 _CYRILLIC = re.compile(r"[а-яё]")
 # Letters of Russian spelled in Latin, for names asked about in Russian ("Маск" -> "mask",
@@ -62,6 +67,11 @@ def is_cyrillic(word: str) -> bool:
     return bool(_CYRILLIC.search(word))
 
 
+def transliterate(word: str) -> str:
+    """A Russian word in Latin letters ("маск" -> "mask")."""
+    return word.translate(_TRANSLIT)
+
+
 def stem(token: str) -> str:
     return _stemmer("russian" if _CYRILLIC.search(token) else "english").stemWord(token)
 
@@ -80,16 +90,26 @@ def analyze(text: str) -> list[str]:
 class QueryTerms:
     words: tuple[str, ...]  # content words after repair
     repaired: dict[str, str]  # what was changed: typo or transliteration -> corpus word
+    asked: tuple[str, ...] = ()  # the content words as asked, one for each of `words`
 
     @property
     def terms(self) -> list[str]:
         return [stem(w) for w in self.words]
 
     def translated(self, translations: dict[str, str]) -> QueryTerms:
-        """These terms with some words read as other words (cross_lingual.py: Russian -> English)."""
+        """These terms with some words as asked read as other words, in place of any repair
+        (cross_lingual.py: Russian -> English)."""
         if not translations:
             return self
-        return QueryTerms(tuple(translations.get(w, w) for w in self.words), {**self.repaired, **translations})
+        words = tuple(translations.get(a, w) for a, w in zip(self.asked, self.words))
+        return QueryTerms(words, {**self.repaired, **translations}, self.asked)
+
+    def guessed(self, known) -> list[str]:
+        """The Cyrillic words as asked that the corpus does not use (`known`: a word -> bool)
+        and that their plain transliteration does not name: left as they are, or taken to the
+        nearest corpus word by spelling alone (Маск -> mask -> mark as readily as musk)."""
+        return [a for a in dict.fromkeys(self.asked)
+                if is_cyrillic(a) and not known(a) and not known(transliterate(a))]
 
 
 def vocabulary_of(texts: list[str]) -> list[str]:
@@ -119,11 +139,12 @@ class LexicalIndex:
         """
         repaired: dict[str, str] = {}
         result: list[str] = []
-        for word in content_words(question):
+        asked = content_words(question)
+        for word in asked:
             candidate = word
             transliterated = not self.knows(word) and bool(_CYRILLIC.search(word))
             if transliterated:
-                candidate = word.translate(_TRANSLIT)
+                candidate = transliterate(word)
             if not self.knows(candidate) and len(candidate) >= _MIN_REPAIR_LENGTH:
                 match = process.extractOne(
                     candidate,
@@ -138,7 +159,22 @@ class LexicalIndex:
                 result.append(candidate)
             else:
                 result.append(word)
-        return QueryTerms(tuple(result), repaired)
+        return QueryTerms(tuple(result), repaired, tuple(asked))
+
+    def spellings(self, word: str) -> list[str]:
+        """The corpus words a Russian word may be the spelling of: those nearest by edits to its
+        transliteration or its stem's (маска -> маск -> mask -> mark, musk), all of them, for
+        the multilingual model to choose from (cross_lingual.py); none beyond the edits `repair` allows."""
+        forms = {transliterate(word), transliterate(stem(word))}
+        found: dict[str, int] = {}
+        for form in forms:
+            if len(form) < _MIN_REPAIR_LENGTH:
+                continue
+            for match, distance, _ in process.extract(form, self.vocabulary, scorer=Levenshtein.distance,
+                                                      score_cutoff=_max_edits(form, True), limit=None):
+                found[match] = min(distance, found.get(match, distance))
+        nearest = min(found.values(), default=0)
+        return [w for w, d in found.items() if d == nearest]
 
     def scores(self, terms: list[str]) -> np.ndarray:
         """BM25 score of every unit for these terms (zeros when no term is known)."""

@@ -33,7 +33,7 @@ from pathlib import Path
 from .answer_types import AnswerEvidence, answer_evidence, expected_answer_type
 from .cross_lingual import CrossLingualIndex
 from .embedding import Embedder
-from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, is_cyrillic, stem
+from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
 from .multilingual import LazyModel, MultilingualModel
 from .passages import Passage, Unit, UnitKind
 from .scoring import SENTENCE_FEATURES, Scoring
@@ -98,6 +98,7 @@ class Signals:
     # The question as read: its embedding, with the turn before's when a follow-up (unit length).
     reading_vector: np.ndarray | None = None
     cross_lingual: bool = False  # read through the multilingual model: the cross_* columns hold evidence
+    cross_mean: float = 0.0  # the question's mean multilingual cosine over every unit: what "near" means for it
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, SENTENCE_FEATURES.index(name)]
@@ -157,8 +158,8 @@ class Retriever:
         terms = self.lexical.repair(question)
         cross_similarities = None
         if across is not None and self.cross_lingual is not None:
-            unknown = [w for w in dict.fromkeys(terms.words) if is_cyrillic(w) and not self.lexical.knows(w)]
-            reading = self.cross_lingual.read(question, unknown, across.word_match)
+            guessed = terms.guessed(self.lexical.knows)
+            reading = self.cross_lingual.read(question, {w: self.lexical.spellings(w) for w in guessed}, across.word_match)
             terms = terms.translated(reading.translations)
             cross_similarities = reading.similarities
         forms = _question_forms(question, terms)
@@ -236,6 +237,7 @@ class Retriever:
             follow_up=follow_up is not None,
             reading_vector=reading_vector,
             cross_lingual=cross_similarities is not None,
+            cross_mean=float(cross_similarities.mean()) if cross_similarities is not None and len(cross_similarities) else 0.0,
         )
 
     def _query_weights(self, terms: QueryTerms) -> dict[str, float]:
@@ -317,6 +319,9 @@ def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict
         "type_missing": float(signals.asks_type and answer_row["typed"] == 0),
         "cross_dense": row["cross_dense"],
         "cross_answer_dense": answer_row["cross_own_dense"],
+        # How far the best sentence stands above the question's typical unit: an off-topic
+        # question is near everything alike.
+        "cross_lift": row["cross_dense"] - signals.cross_mean if signals.cross_lingual else 0.0,
     }
 
 

@@ -62,6 +62,7 @@ ABSTENTION_FEATURES = (
     "type_missing",  # the question asks for a kind of answer (a number, a name) the answer sentence lacks
     "cross_dense",  # the best sentence's multilingual cosine (questions in Russian; 0 for others)
     "cross_answer_dense",  # the answer sentence's alone
+    "cross_lift",  # cross_dense less the question's mean multilingual cosine over every unit
 )
 
 

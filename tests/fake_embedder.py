@@ -7,6 +7,7 @@ which is all the storage, build and CLI tests need.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,3 +39,34 @@ class BrokenEmbedder(HashingEmbedder):
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         raise RuntimeError("embedding failed mid-build")
+
+
+class HashingMultilingual:
+    """A multilingual model for tests: a Russian word in `glossary` is read as its English
+    gloss, then the text is hashed as HashingEmbedder does, so "загрузок" and "downloads" get
+    the same vector and a Russian question lands near the English sentence it asks about.
+    Counts what it embeds, to show what was computed at build time and what at a question."""
+
+    def __init__(self, glossary: dict[str, str], name: str = "test/multilingual", dimension: int = 512) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.glossary = glossary
+        self._hashing = HashingEmbedder(name, dimension)
+        self.texts: list[str] = []
+        self.queries = _Side(self, f"{name} query")
+        self.passages = _Side(self, f"{name} passage")
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        glossed = [re.sub(r"\w+", lambda m: self.glossary.get(m.group().lower(), m.group()), text) for text in texts]
+        return self._hashing.embed(glossed)
+
+
+class _Side:
+    def __init__(self, model: HashingMultilingual, name: str) -> None:
+        self.name = name
+        self.dimension = model.dimension
+        self._model = model
+
+    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+        return self._model._embed(texts)

@@ -91,15 +91,18 @@ def open_services(tmp_path: Path, **settings: Any) -> Iterator[BotServices]:
         services.close_state()
 
 
-def hashing_engine(root: Path, article: str, scoring: Scoring) -> Engine:
-    """An engine over one article, embedded by the hashing fake: no model loaded."""
+def hashing_engine(root: Path, article: str, scoring: Scoring, multilingual: Any = None, *,
+                   build_multilingual: bool = False) -> Engine:
+    """An engine over one article, embedded by the hashing fake: no model loaded. `multilingual`:
+    a fake multilingual model for questions in Russian (none: they get the English model only);
+    `build_multilingual`: the build keeps its vectors, as `python -m index build` does."""
     from index import Engine, IndexSettings, build_index
     from tests.fake_embedder import HashingEmbedder
 
-    (root / "corpus").mkdir()
+    (root / "corpus").mkdir(parents=True)
     (root / "corpus" / "article.txt").write_text(article, encoding="utf-8")
     embedder = HashingEmbedder()
-    build_index(root / "corpus", root / "index", embedder)
+    build_index(root / "corpus", root / "index", embedder, multilingual=multilingual if build_multilingual else None)
     settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
-                             embedding_model=embedder.name, embedding_backend="torch")
-    return Engine.load(settings, embedder, scoring=scoring)
+                             embedding_model=embedder.name, embedding_backend="torch", multilingual_model="")
+    return Engine.load(settings, embedder, scoring=scoring, multilingual=multilingual)

@@ -1,0 +1,225 @@
+"""Questions in Russian, without the model: the route they take, the multilingual signals,
+words read across languages, lazy loading, the vectors kept by the build, and the fit of
+their own scoring. The multilingual model is the glossary fake (tests/fake_embedder.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from index.cross_lingual import reads_across, translation_targets
+from index.evaluation import Question
+from index.fitting import CROSS_STARTING_POINT, collect, cross_validate, fit_cross_lingual
+from index.multilingual import LazyModel
+from index.retrieval import Across
+from index.scoring import Abstention, CrossLingual, Scoring, load_scoring, save_scoring
+from tests.fake_embedder import HashingMultilingual
+from tests.fakes import hashing_engine
+
+ARTICLE = """title: Harbour news
+
+The Harbour Trust
+
+The harbour trust counted 4,000 ferry passengers on Sunday. Mayor Alma Ruiz opened the new pier.
+
+Weather
+
+Fog closed the northern bay for two days. Fishermen stayed ashore and mended nets.
+
+The Lighthouse
+
+The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all night”. Visitors may climb the tower in summer.
+"""
+# What the fake model "knows" of Russian. Words outside it land anywhere, as a real model's
+# cosines for an off-topic question do.
+GLOSSARY = {
+    "паром": "ferry", "парома": "ferry", "пассажиров": "passengers", "туман": "fog", "закрыл": "closed",
+    "залив": "bay", "маяк": "lighthouse", "смотритель": "keeper", "маяка": "lighthouse", "лампа": "lamp",
+    "горела": "burned", "рыбаки": "fishermen", "мэр": "mayor", "открыл": "opened", "пирс": "pier",
+    "берг": "berg",
+}
+CROSS_SCORING = CrossLingual(
+    Scoring(ranking={"cross_dense": 4.0, "coverage": 0.6, "context_coverage": 0.2},
+            answer={"own_dense": 1.0, "cross_own_dense": 3.0, "coverage": 1.0},
+            abstention=Abstention({"cross_dense": 10.0}, -4.0, 0.5)),
+    0.9,
+)
+
+
+def _scoring(cross: CrossLingual | None = CROSS_SCORING) -> Scoring:
+    return Scoring(
+        ranking={"dense": 1.0, "coverage": 0.6, "context_coverage": 0.36, "typed": 0.15},
+        answer={"own_dense": 1.0, "coverage": 1.0, "typed": 0.15},
+        abstention=Abstention({"dense": 10.0}, -3.0, 0.5),
+        cross_lingual=cross,
+    )
+
+
+@pytest.fixture
+def model() -> HashingMultilingual:
+    return HashingMultilingual(GLOSSARY)
+
+
+@pytest.fixture
+def engine(tmp_path, model):
+    return hashing_engine(tmp_path, ARTICLE, _scoring(), model)
+
+
+def test_a_question_in_russian_is_one_with_as_many_cyrillic_words_as_latin_ones():
+    assert reads_across("Сколько пассажиров перевёз паром?")
+    assert reads_across("Что такое Twitter Spaces?")
+    assert not reads_across("How many passengers did the ferry carry?")
+    assert not reads_across("What does «вами» mean in the tweet?")
+    assert not reads_across("4000?")
+
+
+def test_translation_targets_are_the_corpus_words_of_latin_letters():
+    assert translation_targets(["4,000", "ferry", "a", "вами", "invite-only"]) == ["ferry", "invite-only"]
+
+
+def test_a_russian_question_finds_its_passage_through_the_multilingual_cosines(engine):
+    answer = engine.ask("Сколько пассажиров перевёз паром в воскресенье?")
+    assert answer.cross_lingual
+    assert "ferry passengers" in answer.hits[0].passage.text
+    assert "ferry passengers" in answer.hits[0].answer
+
+
+def test_the_cross_features_are_the_multilingual_cosines_and_zero_for_english_questions(engine):
+    russian = engine.retriever.signals("Туман закрыл залив?", None, Across(0.9))
+    english = engine.retriever.signals("Did fog close the bay?")
+    assert russian.cross_lingual and not english.cross_lingual
+    assert russian.column("cross_dense").max() > 0.5
+    assert (russian.column("cross_dense") >= russian.column("cross_own_dense")).all()
+    assert not english.column("cross_dense").any() and not english.column("cross_own_dense").any()
+
+
+def test_russian_words_are_read_as_the_corpus_words_nearest_in_the_model(engine):
+    read = engine.retriever.signals("Туман закрыл залив?", None, Across(0.9)).terms
+    assert {"fog", "closed", "bay"} <= set(read.words)
+    assert read.repaired["туман"] == "fog"
+    # None: no word is read through the model, and "туман" stays a word the corpus never uses.
+    unread = engine.retriever.signals("Туман закрыл залив?", None, Across(None)).terms
+    assert "fog" not in unread.words
+
+
+def test_a_transliterated_name_is_spelled_as_the_model_reads_it(tmp_path):
+    # "Маск" transliterates to "mask", one edit from both "mark" and "musk": spelling alone
+    # takes the first in the vocabulary, the model takes the one it reads "маск" as.
+    article = ARTICLE.replace("Mayor Alma Ruiz opened", "Mayor Mark Musk opened")
+    engine = hashing_engine(tmp_path, article, _scoring(), HashingMultilingual({**GLOSSARY, "маск": "musk"}))
+    assert set(engine.retriever.lexical.spellings("маска")) == {"mark", "musk"}
+    assert engine.retriever.lexical.repair("Маск открыл пирс?").repaired["маск"] == "mark"
+    read = engine.retriever.signals("Маск открыл пирс?", None, Across(0.9)).terms
+    assert read.repaired["маск"] == "musk"
+
+
+def test_an_english_question_never_loads_the_multilingual_model(engine, model):
+    for question in ("How many ferry passengers were counted?", "Who opened the pier?", "What does «маяк» mean?"):
+        answer = engine.ask(question)
+        assert not answer.cross_lingual
+    assert not engine.multilingual_loaded and model.texts == []
+    engine.ask("Кто открыл пирс?")
+    assert engine.multilingual_loaded
+
+
+def test_english_answers_are_the_same_with_and_without_the_multilingual_model(tmp_path, model):
+    with_model = hashing_engine(tmp_path / "a", ARTICLE, _scoring(), model)
+    without = hashing_engine(tmp_path / "b", ARTICLE, _scoring(cross=None))
+    for question in ("How many ferry passengers were counted?", "Who kept the lighthouse?", "Who wrote Hamlet?"):
+        a, b = with_model.ask(question), without.ask(question)
+        assert (a.answered, a.confidence, [h.score for h in a.hits]) == (b.answered, b.confidence, [h.score for h in b.hits])
+
+
+def test_without_a_fit_for_them_russian_questions_take_the_english_route(tmp_path, model):
+    engine = hashing_engine(tmp_path, ARTICLE, _scoring(cross=None), model)
+    assert not engine.ask("Кто открыл пирс?").cross_lingual
+    assert not engine.multilingual_loaded
+
+
+def test_the_model_loads_once_whichever_threads_ask_first():
+    loads = []
+
+    def load():
+        loads.append(1)
+        time.sleep(0.05)
+        return object()
+
+    lazy = LazyModel(load)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(lazy.get())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(loads) == 1 and len({id(g) for g in got}) == 1 and lazy.loaded
+
+
+def test_the_build_keeps_the_multilingual_vectors_so_a_question_embeds_only_itself(tmp_path, model):
+    engine = hashing_engine(tmp_path, ARTICLE, _scoring(), model, build_multilingual=True)
+    built = list(model.texts)
+    assert any("lighthouse" in t for t in built) and "ferry" in built  # the units, and the vocabulary
+    assert (tmp_path / "index" / "multilingual" / "embeddings.npy").exists()
+    model.texts.clear()
+    engine.ask("Кто открыл пирс?")
+    assert model.texts[0] == "Кто открыл пирс?"
+    assert not any("lighthouse" in t for t in model.texts)  # no unit embedded again
+
+
+def test_an_index_built_without_them_embeds_the_units_at_the_first_russian_question(engine, model):
+    engine.ask("Кто открыл пирс?")
+    assert any("lighthouse" in t for t in model.texts)
+    model.texts.clear()
+    engine.ask("Туман закрыл залив?")
+    assert not any("lighthouse" in t for t in model.texts)  # once
+
+
+def test_the_cross_lingual_part_round_trips_and_scores_only_russian_questions(tmp_path):
+    scoring = _scoring()
+    save_scoring(scoring, tmp_path / "fit.json")
+    loaded = load_scoring(tmp_path / "fit.json")
+    assert loaded.cross_lingual == scoring.cross_lingual
+    assert loaded.for_question(True) == CROSS_SCORING.scoring and loaded.for_question(False) is loaded
+    assert _scoring(cross=None).for_question(True).cross_lingual is None
+
+
+RUSSIAN = [
+    ("Сколько пассажиров перевёз паром?", ("4,000 ferry passengers",)),
+    ("Кто открыл пирс?", ("opened the new pier",)),
+    ("Туман закрыл залив?", ("fog closed the northern bay",)),
+    ("Что делали рыбаки?", ("fishermen stayed ashore",)),
+    ("Горела ли лампа маяка?", ("the lamp burned all night",)),
+    ("смотритель маяка", ("lighthouse keeper",)),
+    ("паром пассажиров", ("4,000 ferry passengers",)),
+    ("мэр пирс", ("opened the new pier",)),
+    ("Кто выиграл чемпионат мира?", ()),
+    ("Какая погода в Москве?", ()),
+    ("Сколько стоит биткоин?", ()),
+    ("Как приготовить борщ?", ()),
+]
+
+
+def test_russian_questions_are_fit_apart_with_their_own_weights_and_word_match(engine):
+    examples = collect(engine, [Question(q, a) for q, a in RUSSIAN] + [Question("Who opened the pier?", ("new pier",))])
+    russian = [e for e in examples if e.readings]
+    assert len(russian) == len(RUSSIAN) and not examples[-1].readings
+    fitted = fit_cross_lingual(engine, russian, _scoring(cross=None))
+    part = fitted.cross_lingual
+    assert part is not None and part.scoring.ranking.get("cross_dense", 0) > 0
+    assert set(part.scoring.abstention.weights) == set(fitting_inputs())
+    assert fitted.ranking == _scoring().ranking  # the English weights untouched
+    report = cross_validate(engine, russian, _scoring(cross=None), folds=3, seed=0, fitter=fit_cross_lingual)
+    assert report["cross_lingual_fit"] and report["held_out"]["questions"] == len(RUSSIAN)
+    assert report["held_out"]["hit_at_3"] >= 0.75  # the glossary reaches every answerable question
+
+
+def fitting_inputs():
+    from index.fitting import CROSS_ABSTENTION_INPUTS
+
+    return CROSS_ABSTENTION_INPUTS
+
+
+def test_the_starting_point_scores_russian_questions_with_the_multilingual_cosine():
+    assert CROSS_STARTING_POINT.scoring.ranking["cross_dense"] > 0
+    assert CROSS_STARTING_POINT.word_match is not None
