@@ -6,7 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 # The project's own question sets fit the scoring; CI fails if their held-out-fold figures
 # (5-fold cross-validation, docs/quality.md) drop below these floors, a little under the measured ones.
-FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl tests/data/dialogues.jsonl
+# Questions in Russian (russian-questions.jsonl) are fit apart, with floors of their own (cross_lingual.*).
+FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl tests/data/dialogues.jsonl tests/data/russian-questions.jsonl
 FIT_FLOORS ?= --floor hit_at_1=0.84 --floor hit_at_3=0.96 --floor mrr=0.89 --floor answered_right_first=0.69 \
 	--floor unanswerable_refused=0.73 --ceiling false_abstain=0.23 --floor sentence_hit=0.76
 # The shared dev sets sit beside the repository and are never fit on: checks of the shipped fit.

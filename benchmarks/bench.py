@@ -13,6 +13,8 @@ Rows:
 - start to first answer: a fresh process from launch to its first answer (imports, loading);
 - peak RSS of a process serving questions (all of the dev set, several rounds, 32 threads);
 - per-question latency p50/p95 one at a time, and questions/s with 32 concurrent askers;
+- a question in Russian (../shared/eval/dev-ru.jsonl), asked after all the English ones: p50,
+  the first one (which loads the multilingual model), and the peak RSS with both models loaded;
 - the same first passage as sentence-transformers on every dev question (onnx vs torch engine);
 - build throughput on a synthetic corpus (benchmarks/synthetic.py) of --build-passages
   passages, and an incremental rebuild after one passage changes (the embedding cache);
@@ -49,11 +51,14 @@ sys.path.insert(0, str(REPO))
 from index import Engine, IndexSettings, build_index, load_embedder  # noqa: E402
 from index.corpus import ARTICLE_SUFFIXES  # noqa: E402
 from index.evaluation import load_questions  # noqa: E402
+from index.multilingual import load_multilingual  # noqa: E402
 from index.settings import DEFAULT_MODEL  # noqa: E402
 
 WORK = REPO / "var" / "bench"
 DEV_SET = REPO.parent / "shared" / "eval" / "dev.jsonl"
 DEV_DIALOGUES = REPO.parent / "shared" / "eval" / "dev-dialogues.jsonl"
+DEV_RUSSIAN = REPO.parent / "shared" / "eval" / "dev-ru.jsonl"
+RUSSIAN = DEV_RUSSIAN if DEV_RUSSIAN.exists() else REPO / "tests" / "data" / "russian.jsonl"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -67,11 +72,13 @@ def median(values: list[float]) -> float:
 # --- serving: start, memory, latency, concurrency -------------------------------------------
 
 
-def prepare_serving(corpus: Path) -> tuple[Path, Path]:
-    """Build the project index (with its ONNX export) and the plain pipeline's artifacts."""
+def prepare_serving(corpus: Path, multilingual_model: str = "") -> tuple[Path, Path]:
+    """Build the project index (with its ONNX export and, as `python -m index build` does, the
+    multilingual model's vectors) and the plain pipeline's artifacts."""
     embedder = load_embedder(DEFAULT_MODEL)
     project = WORK / "project-index"
-    build_index(corpus, project, embedder)
+    multilingual = load_multilingual(multilingual_model, None) if multilingual_model else None
+    build_index(corpus, project, embedder, multilingual=multilingual)
     plain = WORK / "plain"
     plain.mkdir(parents=True, exist_ok=True)
     paragraphs = [
@@ -91,6 +98,8 @@ def probe(pipeline: str, plain: Path, project: Path, questions: Path, backend: s
     command += ["--artifacts", str(plain)] if pipeline == "plain" else ["--index", str(project), "--backend", backend]
     if pipeline == "project" and DEV_DIALOGUES.exists():
         command += ["--dialogues", str(DEV_DIALOGUES)]
+    if pipeline == "project" and RUSSIAN.exists():
+        command += ["--russian", str(RUSSIAN)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO)
     assert process.stdout is not None
@@ -120,6 +129,10 @@ def measure_serving(plain: Path, project: Path, questions: Path, backend: str, r
             }
             if result.get("follow_up_latencies"):
                 figures["follow_up_p50_ms"] = percentile(result["follow_up_latencies"], 50) * 1000
+            if result.get("russian_latencies"):
+                figures["russian_p50_ms"] = percentile(result["russian_latencies"], 50) * 1000
+                figures["russian_first_s"] = result["russian_first_s"]
+                figures["rss_multilingual_mb"] = result["peak_rss_multilingual_mb"]
             for name, value in figures.items():
                 rows[pipeline].setdefault(name, []).append(value)
             rows[pipeline]["torch"] = [float(result["torch_imported"])]
@@ -294,16 +307,23 @@ def table(report: dict) -> str:
     rows = [("metric", "plain", "project", "ratio", "target")]
 
     def add(name, a, c, fmt, target="", lower_is_better=True):
-        ratio = (c / a) if a else float("nan")
-        rows.append((name, format(a, fmt) if a is not None else "-", format(c, fmt), f"{ratio:.2f}x", target))
+        ratio = f"{c / a:.2f}x" if a else ""
+        rows.append((name, format(a, fmt) if a is not None else "-", format(c, fmt), ratio, target))
 
     add(f"start to first answer, s (median of {runs})", plain["start_s"], project["start_s"], ".2f", "<= 0.15x")
-    add(f"peak RSS serving, MB (median of {runs})", plain["rss_mb"], project["rss_mb"], ".0f", "<= 0.45x")
+    add(f"peak RSS serving English questions, MB (median of {runs})", plain["rss_mb"], project["rss_mb"], ".0f", "<= 0.45x")
     add(f"per question p50, ms (median of {runs})", plain["p50_ms"], project["p50_ms"], ".2f", "<= 0.35x")
     add(f"per question p95, ms (median of {runs})", plain["p95_ms"], project["p95_ms"], ".2f")
     if "follow_up_p50_ms" in project:  # against the plain pipeline's question, which has no follow-ups
         add(f"follow-up p50 (dev-dialogues), ms (median of {runs})", plain["p50_ms"], project["follow_up_p50_ms"],
             ".2f", "<= 0.35x")
+    if "russian_p50_ms" in project:  # the plain pipeline answers them as any question
+        add(f"question in Russian p50 ({RUSSIAN.name}), ms (median of {runs})", plain["p50_ms"], project["russian_p50_ms"],
+            ".2f")
+        add(f"first question in Russian (loads the multilingual model), s (median of {runs})", None,
+            project["russian_first_s"], ".2f")
+        add(f"peak RSS with the multilingual model loaded, MB (median of {runs})", plain["rss_mb"],
+            project["rss_multilingual_mb"], ".0f", "<= 0.45x")
     add(f"questions/s, 32 askers (median of {runs})", plain["qps32"], project["qps32"], ".0f")
     same, total = report["same_first_passage"]
     rows.append(("same first passage as sentence-transformers", "-", f"{same}/{total}", "", "all"))
@@ -342,7 +362,7 @@ def main() -> None:
     questions = DEV_SET if DEV_SET.exists() else REPO / "tests" / "data" / "extra.jsonl"
     WORK.mkdir(parents=True, exist_ok=True)
 
-    plain, project = prepare_serving(Path(settings.corpus_dir))
+    plain, project = prepare_serving(Path(settings.corpus_dir), settings.multilingual_model)
     report: dict = {"runs": runs, "backend": settings.embedding_backend}
     report["serving"] = measure_serving(plain, project, questions, settings.embedding_backend, runs)
     report["same_first_passage"] = same_first_passage(project, questions)

@@ -1,12 +1,14 @@
 """One serving process, measured from the inside: run by benchmarks/bench.py, not by hand.
 
     python benchmarks/serve_probe.py plain   --artifacts DIR --questions FILE
-    python benchmarks/serve_probe.py project --index DIR --backend onnx --questions FILE
+    python benchmarks/serve_probe.py project --index DIR --backend onnx --questions FILE [--russian FILE]
 
 Imports what its pipeline needs, answers the first question and prints `FIRST` at once (the
 parent times process start to that line), then answers every question one at a time
 (--rounds times) and all of them again from --concurrency threads, and prints one JSON line:
-per-question latencies, questions per second under concurrency, peak RSS.
+per-question latencies, questions per second under concurrency, peak RSS. With --russian,
+questions in Russian last of all: the multilingual model loads at the first of them, so every
+figure before is the English path's, and the peak RSS after is with both models loaded.
 
 `plain` is the pipeline a first version would ship: sentence-transformers with torch, the
 article's blank-line paragraphs embedded whole in a flat FAISS index, the top 3 returned.
@@ -73,6 +75,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--dialogues", type=Path, help="project only: follow-ups ({history, question} lines) to time")
+    parser.add_argument("--russian", type=Path, help="project only: questions in Russian to time, after all the others")
     args = parser.parse_args()
 
     questions = [json.loads(line)["question"] for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -105,12 +108,30 @@ def main() -> None:
                 ask(row["question"], tuple(row["history"]))
                 follow_up_latencies.append(time.perf_counter() - started)
 
+    english_rss = peak_rss_mb()
+    # Questions in Russian last: the first loads the multilingual model (timed apart, as
+    # `russian_first_s`), the others are timed as any question.
+    russian_latencies, russian_first = [], None
+    if args.russian and args.pipeline == "project":
+        russian = [json.loads(line)["question"] for line in args.russian.read_text(encoding="utf-8").splitlines() if line.strip()]
+        started = time.perf_counter()
+        ask(russian[0])
+        russian_first = time.perf_counter() - started
+        for _ in range(args.rounds):
+            for question in russian:
+                started = time.perf_counter()
+                ask(question)
+                russian_latencies.append(time.perf_counter() - started)
+
     print(json.dumps({
         "first_passage": first,
+        "russian_latencies": russian_latencies,
+        "russian_first_s": russian_first,
+        "peak_rss_multilingual_mb": peak_rss_mb() if russian_latencies else None,
         "follow_up_latencies": follow_up_latencies,
         "latencies": latencies,
         "concurrent_qps": len(batch) / elapsed,
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": english_rss,
         "torch_imported": "torch" in sys.modules,
     }), flush=True)
 

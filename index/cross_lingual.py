@@ -12,8 +12,9 @@ scoring's own weights for such questions (scoring.CrossLingual), never taken as 
   cosine reaches the fit's `word_match`. Word coverage, BM25 and the English model then see
   an English reading of the question, as they see a repaired typo.
 
-A question takes this route when it has at least as many Cyrillic words as Latin ones
-(`reads_across`): "Что такое Twitter Spaces?" does, "What does «вами» mean?" does not.
+A question takes this route when it has a word in Cyrillic (`reads_across`): "Что такое
+Twitter Spaces?", "App Annie клабхаус"; English questions never do, so they are answered,
+and cost, exactly as without the multilingual model.
 
 The unit and vocabulary vectors are computed by `python -m index build` and kept in the
 index (`multilingual/`, a content-hash cache like embedding_cache.py), or, for an index
@@ -37,16 +38,13 @@ WORD_MEMORY = 10_000  # question words whose nearest corpus word is remembered
 FOLDER = "multilingual"  # inside the index: the units' vectors; words/ the vocabulary's
 WORDS = "words"
 _CYRILLIC = re.compile(r"[а-яё]", re.I)
-_LATIN = re.compile(r"[a-z]", re.I)
 _LATIN_LETTERS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 def reads_across(question: str) -> bool:
-    """Whether the question is in Russian: at least as many Cyrillic words as Latin ones."""
-    tokens = re.findall(r"\w+", question)
-    cyrillic = sum(1 for t in tokens if _CYRILLIC.search(t))
-    latin = sum(1 for t in tokens if _LATIN.search(t) and not _CYRILLIC.search(t))
-    return cyrillic > 0 and cyrillic >= latin
+    """Whether the question is read as one in Russian: it has a word in Cyrillic. The
+    multilingual model reads English too, so a question mixing the two loses nothing by it."""
+    return bool(_CYRILLIC.search(question))
 
 
 def translation_targets(vocabulary: Sequence[str]) -> list[str]:

@@ -67,11 +67,10 @@ def engine(tmp_path, model):
     return hashing_engine(tmp_path, ARTICLE, _scoring(), model)
 
 
-def test_a_question_in_russian_is_one_with_as_many_cyrillic_words_as_latin_ones():
+def test_a_question_in_russian_is_one_with_a_cyrillic_word():
     assert reads_across("Сколько пассажиров перевёз паром?")
-    assert reads_across("Что такое Twitter Spaces?")
+    assert reads_across("App Annie клабхаус")
     assert not reads_across("How many passengers did the ferry carry?")
-    assert not reads_across("What does «вами» mean in the tweet?")
     assert not reads_across("4000?")
 
 
@@ -116,7 +115,7 @@ def test_a_transliterated_name_is_spelled_as_the_model_reads_it(tmp_path):
 
 
 def test_an_english_question_never_loads_the_multilingual_model(engine, model):
-    for question in ("How many ferry passengers were counted?", "Who opened the pier?", "What does «маяк» mean?"):
+    for question in ("How many ferry passengers were counted?", "Who opened the pier?", "Who wrote Hamlet?"):
         answer = engine.ask(question)
         assert not answer.cross_lingual
     assert not engine.multilingual_loaded and model.texts == []
