@@ -15,7 +15,7 @@ from .cross_lingual import FOLDER as MULTILINGUAL_FOLDER
 from .cross_lingual import reads_across
 from .embedding import Embedder, serving_embedder
 from .errors import IndexMismatch
-from .multilingual import LazyModel, MultilingualModel, load_multilingual
+from .multilingual import LazyModel, MultilingualModel, load_multilingual, resolve_multilingual
 from .passages import Passage, make_units
 from .retrieval import Across, FollowUp, Hit, Retriever, Signals, rank
 from .scoring import Scoring, load_scoring
@@ -70,6 +70,7 @@ class Engine:
             lazy: LazyModel[MultilingualModel] | None = LazyModel(lambda: multilingual)
         elif settings.multilingual_model:
             name = settings.multilingual_model
+            resolve_multilingual(name)  # a setting naming no model fails now, not at the first Russian question
             lazy = LazyModel(lambda: load_multilingual(name))
         else:
             lazy = None

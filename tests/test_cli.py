@@ -53,11 +53,24 @@ def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeyp
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "answered", "follow_up_of", "passages"}
-    assert first["answered"] is True and TWEET in first["passages"][0]["text"]
+    assert set(first) == {"question", "answered", "follow_up_of", "cross_lingual", "passages"}
+    assert first["answered"] is True and TWEET in first["passages"][0]["text"] and first["cross_lingual"] is False
     assert set(first["passages"][0]) == {"text", "answer", "score", "article", "position"}
     assert first["passages"][0]["answer"].startswith("His tweet read")
     assert second["answered"] is False and len(second["passages"]) == 3
+
+
+def test_a_question_in_russian_is_read_through_the_multilingual_model(env, capsys):
+    assert main(["ask", "--json", "Сколько раз скачали Clubhouse?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["cross_lingual"] is True and "5 million downloads" in answer["passages"][0]["text"]
+    assert main(["ask", "Сколько раз скачали Clubhouse?"]) == 0
+    assert "read in Russian through the multilingual model" in capsys.readouterr().out
+
+
+def test_build_keeps_the_multilingual_vectors_beside_the_index(built_index):
+    assert (built_index / "multilingual" / "embeddings.npy").exists()
+    assert (built_index / "multilingual" / "words" / "embeddings.npy").exists()
 
 
 def test_ask_top_k_and_plain_output(env, capsys):

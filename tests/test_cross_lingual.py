@@ -222,3 +222,16 @@ def fitting_inputs():
 def test_the_starting_point_scores_russian_questions_with_the_multilingual_cosine():
     assert CROSS_STARTING_POINT.scoring.ranking["cross_dense"] > 0
     assert CROSS_STARTING_POINT.word_match is not None
+
+
+def test_a_multilingual_model_setting_naming_nothing_fails_when_the_engine_loads(tmp_path, model):
+    from index import Engine, IndexSettings
+    from index.errors import ModelError
+    from tests.fake_embedder import HashingEmbedder
+
+    engine = hashing_engine(tmp_path, ARTICLE, _scoring(), model)  # builds the index
+    settings = IndexSettings(_env_file=None, corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
+                             embedding_model=engine.manifest.model, embedding_backend="torch",
+                             multilingual_model=str(tmp_path / "no-such-model.bin"))
+    with pytest.raises(ModelError, match="no-such-model.bin"):
+        Engine.load(settings, HashingEmbedder(), scoring=_scoring())
