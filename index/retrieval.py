@@ -145,9 +145,12 @@ class Retriever:
         self._document_frequency = document_frequency
         # The names the articles use (Musk, Clubhouse...): a question holding one has a subject of its own.
         self.name_words = frozenset(w for sentence in self._sentences for name in sentence.evidence.names for w in name)
-        self.cross_lingual = CrossLingualIndex(
-            multilingual, [u.text for u in units], self.lexical.vocabulary, multilingual_cache or Path(".")
-        ) if multilingual is not None else None
+        self.cross_lingual = None
+        if multilingual is not None:
+            if multilingual_cache is None:
+                raise ValueError("a multilingual model needs the folder its vectors are kept in (multilingual_cache)")
+            self.cross_lingual = CrossLingualIndex(multilingual, [u.text for u in units], self.lexical.vocabulary,
+                                                   multilingual_cache)
 
     def signals(self, question: str, follow_up: FollowUp | None = None, across: Across | None = None) -> Signals:
         """Every candidate sentence's evidence for this question (the costly part: embedding,
