@@ -147,7 +147,8 @@ def answer_block(
     sentence = passage.sentences[focus]
     shown = clip(sentence, max(answer_budget, MIN_ANSWER_BUDGET))
     rest = quote_passage(passage, focus, budget) if shown != sentence else rest_of_paragraph(tr, passage, focus, budget)
-    quote = [f"<blockquote expandable>{rest}</blockquote>"] if rest else []
+    # A quote of blanks only is dropped by Telegram (and would miscount what is visible).
+    quote = [f"<blockquote expandable>{rest}</blockquote>"] if rest.strip() else []
     return "\n".join([f"<b>{escape(shown)}</b>", *quote, source_line(tr, passage, links)])
 
 
