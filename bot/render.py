@@ -38,7 +38,6 @@ ECHO_BUDGET = 300
 TITLE_BUDGET = 200
 MAX_LISTED_ARTICLES = 25
 MAX_NAMED_ARTICLES = 5
-MAX_BULLETS = 5
 # What a reply shows outside its closed quote, at most (README: "How long a reply is").
 VISIBLE_BUDGET = 400
 # The bold answer sentence at least gets this much of it; a longer sentence is clipped there
@@ -350,8 +349,3 @@ def _what_i_know(tr: Translator, titles: Sequence[str]) -> str:
         return tr(texts.ONE_ARTICLE, title=shown[0])
     more = tr(texts.AND_MORE_ARTICLES, count=len(titles) - len(shown)) if len(titles) > len(shown) else ""
     return tr.plural(texts.SEVERAL_ARTICLES, len(titles), count=len(titles), titles=", ".join(shown) + more)
-
-
-def bullet_list(items: Sequence[str]) -> str:
-    """At most MAX_BULLETS items, each clipped, so the list always fits in a message."""
-    return "\n".join(f"• {escape(clip(item, ECHO_BUDGET))}" for item in items[:MAX_BULLETS])

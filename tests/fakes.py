@@ -91,6 +91,23 @@ def open_services(tmp_path: Path, **settings: Any) -> Iterator[BotServices]:
         services.close_state()
 
 
+# A small article the hashing engine's tests share: names, a number, a quotation, three sections.
+HARBOUR_ARTICLE = """title: Harbour news
+
+The Harbour Trust
+
+The harbour trust counted 4,000 ferry passengers on Sunday. Mayor Alma Ruiz opened the new pier.
+
+Weather
+
+Fog closed the northern bay for two days. Fishermen stayed ashore and mended nets.
+
+The Lighthouse
+
+The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all night”. Visitors may climb the tower in summer.
+"""
+
+
 def hashing_engine(root: Path, article: str, scoring: Scoring, multilingual: Any = None, *,
                    build_multilingual: bool = False) -> Engine:
     """An engine over one article, embedded by the hashing fake: no model loaded. `multilingual`:

@@ -16,22 +16,9 @@ from index.multilingual import LazyModel
 from index.retrieval import Across
 from index.scoring import Abstention, CrossLingual, Scoring, load_scoring, save_scoring
 from tests.fake_embedder import HashingMultilingual
-from tests.fakes import hashing_engine
+from tests.fakes import HARBOUR_ARTICLE, hashing_engine
 
-ARTICLE = """title: Harbour news
-
-The Harbour Trust
-
-The harbour trust counted 4,000 ferry passengers on Sunday. Mayor Alma Ruiz opened the new pier.
-
-Weather
-
-Fog closed the northern bay for two days. Fishermen stayed ashore and mended nets.
-
-The Lighthouse
-
-The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all night”. Visitors may climb the tower in summer.
-"""
+ARTICLE = HARBOUR_ARTICLE
 # What the fake model "knows" of Russian. Words outside it land anywhere, as a real model's
 # cosines for an off-topic question do.
 GLOSSARY = {

@@ -21,22 +21,9 @@ from index.fitting import (
 )
 from index.retrieval import rank
 from index.scoring import ABSTENTION_FEATURES, SENTENCE_FEATURES, Abstention, Scoring, load_scoring, save_scoring
-from tests.fakes import hashing_engine
+from tests.fakes import HARBOUR_ARTICLE, hashing_engine
 
-ARTICLE = """title: Harbour news
-
-The Harbour Trust
-
-The harbour trust counted 4,000 ferry passengers on Sunday. Mayor Alma Ruiz opened the new pier.
-
-Weather
-
-Fog closed the northern bay for two days. Fishermen stayed ashore and mended nets.
-
-The Lighthouse
-
-The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all night”. Visitors may climb the tower in summer.
-"""
+ARTICLE = HARBOUR_ARTICLE
 
 
 @pytest.fixture(scope="module")
