@@ -5,7 +5,7 @@
 Runs the real Application in this process against the local Bot API server
 (tests/fake_telegram), as `bench.py`'s in-process bot rows do, with timing marks wrapped
 around the bot's stages: the getUpdates answer that brings the question, the update queue's
-put (the journal), the engine, and each Bot API call. Prints, per stage, the median time
+put (the journal), the engine, the answer kept for its buttons, and each Bot API call. Prints, per stage, the median time
 since the user's message was queued at the server (the first ten questions are warm-up).
 The marks cost a few microseconds each; the total is the `bench.py` round trip.
 """
@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.bench import DEV_SET, WORK, _bot_in_process  # noqa: E402
-from bot import aiohttp_request, replies, update_queue  # noqa: E402
+from bot import aiohttp_request, questions, replies, update_queue  # noqa: E402
 from index import IndexSettings, build_index, load_embedder  # noqa: E402
 from index.evaluation import load_questions  # noqa: E402
 
@@ -66,7 +66,16 @@ def instrument() -> None:
         mark("engine: answered")
         return answer
 
+    add = questions.QuestionStore.add
+
+    def timed_add(self, *args, **kwargs):
+        mark("answer kept for its buttons: started")
+        key = add(self, *args, **kwargs)
+        mark("answer kept for its buttons: written")
+        return key
+
     update_queue.JournalingUpdateQueue.put = timed_put
+    questions.QuestionStore.add = timed_add
     aiohttp_request.AiohttpRequest.do_request = timed_request
     replies.ask = timed_ask
 

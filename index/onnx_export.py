@@ -28,7 +28,7 @@ from pathlib import Path
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import EngineError
 from .onnx_embedder import FACTS, MODEL_FILES, ONNX_DIR, OUTPUT, TOKENIZER, ExportFacts, OnnxEmbedder, read_facts
-from .onnx_graph import fuse_transformer, quantize_int8
+from .onnx_graph import fuse_transformer, quantize_int8, weights_beside
 
 OPSET = 17
 GRAPH_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -94,16 +94,19 @@ class OnnxExport:
 
 
 def export_model(embedder: SentenceTransformerEmbedder, target: Path, *, quantize: bool = True, fuse: bool = True) -> ExportFacts:
-    """Write model.onnx (fused where the optimiser can), model.int8.onnx, tokenizer.json and
-    export.json into `target`, and check the export against sentence-transformers."""
+    """Write model.onnx (fused where the optimiser can), model.int8.onnx, each with its weights
+    beside it, tokenizer.json and export.json into `target`, and check the export against
+    sentence-transformers."""
     st = embedder.sentence_transformer
     transformer, tokenizer, max_seq_length = _parts(st)
     inputs = tuple(n for n in GRAPH_INPUTS if n in _accepted_inputs(transformer, tokenizer))
     target.mkdir(parents=True, exist_ok=True)
     plain = target / PLAIN_GRAPH
     _trace(transformer, tokenizer, inputs, plain)
+    graphs = [MODEL_FILES["fp32"]]
     if quantize:
         quantize_int8(plain, target / MODEL_FILES["int8"])
+        graphs.append(MODEL_FILES["int8"])
     config = transformer.config
     fused = fuse_transformer(plain, target / MODEL_FILES["fp32"], num_heads=config.num_attention_heads,
                              hidden_size=config.hidden_size) if fuse and _is_bert_like(config) else {}
@@ -111,7 +114,9 @@ def export_model(embedder: SentenceTransformerEmbedder, target: Path, *, quantiz
         plain.rename(target / MODEL_FILES["fp32"])
     (target / TOKENIZER).write_text(_tokenizer_json(tokenizer), encoding="utf-8")
 
-    files = [MODEL_FILES["fp32"], TOKENIZER] + ([MODEL_FILES["int8"]] if quantize else [])
+    files = [TOKENIZER]
+    for graph in graphs:
+        files += [graph, weights_beside(target / graph)]
     facts = ExportFacts(
         model=embedder.name,
         fingerprint=model_fingerprint(embedder),
@@ -127,9 +132,11 @@ def export_model(embedder: SentenceTransformerEmbedder, target: Path, *, quantiz
     _write_facts(target, facts)
     agreement = _agreement(embedder, target)
     if fused and agreement < AGREEMENT:  # a fusion that changed the arithmetic: serve the plain graph
-        plain.replace(target / MODEL_FILES["fp32"])
-        size = (target / MODEL_FILES["fp32"]).stat().st_size
-        facts = replace(facts, fused={}, files={**facts.files, MODEL_FILES["fp32"]: size})
+        graph = target / MODEL_FILES["fp32"]
+        plain.replace(graph)
+        weights = weights_beside(graph)
+        sizes = {name: (target / name).stat().st_size for name in (graph.name, weights)}
+        facts = replace(facts, fused={}, files={**facts.files, **sizes})
         _write_facts(target, facts)
         agreement = _agreement(embedder, target)
     plain.unlink(missing_ok=True)

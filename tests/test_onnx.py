@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +47,8 @@ def settings(index_dir: Path, backend: str = "onnx", model: str = MODEL) -> Inde
 def test_the_build_exports_the_model_and_records_what_it_exported(bot_index):
     _, index = bot_index
     onnx = index / ONNX_DIR
-    assert {p.name for p in onnx.iterdir()} == {FACTS, TOKENIZER, *MODEL_FILES.values()}
+    graphs = set(MODEL_FILES.values())
+    assert {p.name for p in onnx.iterdir()} == {FACTS, TOKENIZER, *graphs, *(g + ".data" for g in graphs)}
     facts = read_facts(onnx, model=MODEL)
     assert (facts.model, facts.dimension, facts.max_seq_length, facts.pooling) == (MODEL, 384, 256, "mean")
     assert facts.inputs == ("input_ids", "attention_mask", "token_type_ids")
@@ -54,6 +56,24 @@ def test_the_build_exports_the_model_and_records_what_it_exported(bot_index):
     # Every layer's attention fused into one kernel (onnx_graph.py): MiniLM-L6 has six.
     assert facts.fused["Attention"] == 6 and facts.fused["SkipLayerNormalization"] == 12
     assert facts.export_version == EXPORT_VERSION and not (onnx / PLAIN_GRAPH).exists()
+    assert set(facts.files) == {p.name for p in onnx.iterdir()} - {FACTS}  # each file's size checked on load
+
+
+@pytest.mark.model
+def test_the_weights_sit_beside_each_graph_so_a_session_maps_them(bot_index):
+    """A graph holding its weights is parsed into memory whole: the serving peak would grow
+    by the size of the model (onnx_graph.weights_beside)."""
+    import onnx as onnx_format
+
+    _, index = bot_index
+    for graph in MODEL_FILES.values():
+        model = onnx_format.load(str(index / ONNX_DIR / graph), load_external_data=False)
+        stored = {next(e.value for e in t.external_data if e.key == "location")
+                  for t in model.graph.initializer if t.data_location == onnx_format.TensorProto.EXTERNAL}
+        assert stored == {graph + ".data"}
+        weights = index / ONNX_DIR / (graph + ".data")
+        assert (index / ONNX_DIR / graph).stat().st_size < 1_000_000 < weights.stat().st_size
+        assert weights.stat().st_mode & 0o777 == (index / ONNX_DIR / graph).stat().st_mode & 0o777
 
 
 @pytest.mark.model
@@ -72,6 +92,7 @@ def test_a_fusion_that_changes_the_embeddings_gives_way_to_the_plain_graph(real_
     facts = onnx_export.export_model(real_embedder, target, quantize=False)
     assert checked[0]["Attention"] == 6 and checked[1] == {} and facts.fused == {}
     assert read_facts(target, model=MODEL) == facts and not (target / PLAIN_GRAPH).exists()
+    assert {p.name for p in target.iterdir()} == {FACTS, TOKENIZER, MODEL_FILES["fp32"], MODEL_FILES["fp32"] + ".data"}
     plain = OnnxEmbedder(target, MODEL).embed(TEXTS)
     assert np.min(np.sum(real_embedder.embed(TEXTS) * plain, axis=1)) >= 0.9999
 
@@ -112,7 +133,8 @@ def test_a_rebuild_links_the_export_instead_of_exporting_again(bot_index, real_e
     corpus, _ = bot_index
     report = build_index(corpus, tmp_path / "index", real_embedder)
     assert report.onnx == "ONNX export reused" and report.onnx_written
-    assert (tmp_path / "index" / ONNX_DIR / MODEL_FILES["fp32"]).stat().st_nlink >= 2  # a hard link, not a 90 MB copy
+    weights = tmp_path / "index" / ONNX_DIR / (MODEL_FILES["fp32"] + ".data")
+    assert weights.stat().st_nlink >= 2  # a hard link, not a 90 MB copy
 
 
 @pytest.mark.model
@@ -250,6 +272,27 @@ def test_an_unreadable_export_description_is_refused(fake_index):
     fake_export(fake_index)
     (fake_index / ONNX_DIR / FACTS).write_text("{not json")
     assert "unreadable" in str(one_line_error(fake_index))
+
+
+@pytest.mark.model
+def test_an_export_with_the_weights_inside_the_graph_is_still_served(bot_index, real_embedder, tmp_path):
+    """Version 2 exports, written before the weights moved beside the graph, serve until the
+    next build re-exports them."""
+    import onnx as onnx_format
+
+    _, index = bot_index
+    current = shutil.copytree(index / ONNX_DIR, tmp_path / "current")  # copies: onnx will not read a hard link
+    onnx = tmp_path / ONNX_DIR
+    onnx.mkdir()
+    facts = json.loads((current / FACTS).read_text())
+    for graph in MODEL_FILES.values():
+        onnx_format.save_model(onnx_format.load(str(current / graph)), str(onnx / graph))
+        facts["files"].pop(graph + ".data")
+        facts["files"][graph] = (onnx / graph).stat().st_size
+    (onnx / TOKENIZER).write_bytes((index / ONNX_DIR / TOKENIZER).read_bytes())
+    (onnx / FACTS).write_text(json.dumps({**facts, "export_version": 2}))
+    served = OnnxEmbedder(onnx, MODEL).embed(TEXTS)
+    assert np.min(np.sum(real_embedder.embed(TEXTS) * served, axis=1)) >= 0.9999
 
 
 def test_an_export_of_an_earlier_layout_asks_for_a_rebuild(fake_index):
