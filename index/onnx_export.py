@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import EngineError
-from .onnx_embedder import FACTS, MODEL_FILES, ONNX_DIR, OUTPUT, TOKENIZER, ExportFacts, OnnxEmbedder, read_facts
+from .onnx_embedder import EXPORT_VERSION, FACTS, MODEL_FILES, ONNX_DIR, OUTPUT, TOKENIZER, ExportFacts, OnnxEmbedder, read_facts
 from .onnx_graph import fuse_transformer, quantize_int8, weights_beside
 
 OPSET = 17
@@ -223,12 +223,14 @@ def model_fingerprint(embedder: SentenceTransformerEmbedder) -> str:
 
 
 def _export_of(onnx_dir: Path, model: str, fingerprint: str) -> ExportFacts | None:
-    """The facts of a finished, undamaged export of these very weights (int8 included), or None."""
+    """The facts of a finished, undamaged export of these very weights in the current layout
+    (int8 included), or None: an export of an earlier layout still serves, but is redone."""
     try:
         facts = read_facts(onnx_dir, model=model)
     except EngineError:
         return None
-    return facts if facts.fingerprint == fingerprint and MODEL_FILES["int8"] in facts.files else None
+    current = facts.export_version == EXPORT_VERSION
+    return facts if current and facts.fingerprint == fingerprint and MODEL_FILES["int8"] in facts.files else None
 
 
 def _link_files(source: Path, target: Path, names: list[str]) -> None:

@@ -295,6 +295,17 @@ def test_an_export_with_the_weights_inside_the_graph_is_still_served(bot_index, 
     assert np.min(np.sum(real_embedder.embed(TEXTS) * served, axis=1)) >= 0.9999
 
 
+def test_a_build_reuses_only_an_export_of_the_current_layout(fake_index):
+    from index.onnx_export import _export_of
+
+    onnx = fake_export(fake_index, export_version=EXPORT_VERSION)
+    assert _export_of(onnx, MODEL, "0" * 64) is not None
+    assert _export_of(onnx, MODEL, "1" * 64) is None  # other weights
+    facts = json.loads((onnx / FACTS).read_text())
+    (onnx / FACTS).write_text(json.dumps({**facts, "export_version": 2}))  # served, but not reused
+    assert read_facts(onnx, model=MODEL).export_version == 2 and _export_of(onnx, MODEL, "0" * 64) is None
+
+
 def test_an_export_of_an_earlier_layout_asks_for_a_rebuild(fake_index):
     """Version 1 held the unfused graph and no `fused` record: it is redone, not served."""
     fake_export(fake_index, export_version=1)
