@@ -114,7 +114,7 @@ async def answer_question(
 ) -> Reply | Reaction | None:
     """The reply to a message; `echo` repeats the question (for button presses); `explicit`:
     asked as a question (/ask, a button), so never taken for chatter.
-    `while_searching` (e.g. "typing…") runs alongside the engine, only for a question it searches.
+    `while_searching` (e.g. "typing…") runs when a search it makes is slow (TYPING_AFTER_SECONDS).
     `counted`: the question counts toward the asker's rate limit (not an example button's)."""
     tr = translator_for(chat, services)
     question = render.printable(question)
@@ -136,8 +136,8 @@ async def answer_question(
     if while_searching is None:
         answer = await ask(engine, question, history=history)
     else:
-        # The reply waits for both: sent before the chat action, it would show "typing…" under it.
-        _, answer = await asyncio.gather(while_searching(), ask(engine, question, history=history))
+        searching = ask(engine, question, history=history)
+        answer = await _searching(searching, while_searching, services.settings.typing_after_seconds)
     if may_be_chatter and not answer.answered:
         return None  # chatter in a group ("that's wrong"): a refusal would be noise for everyone
     services.conversations.add(chat.conversation, question)
@@ -161,6 +161,18 @@ async def answer_question(
     examples = examples_of(engine, services)
     html = render.render_not_answered(tr, answer, titles_of(engine), offers_examples=bool(examples), echo_question=echo)
     return Reply(html, example_buttons(examples))
+
+
+async def _searching(search: Awaitable[Answer], while_searching: Callable[[], Awaitable[object]], after: float) -> Answer:
+    """The search's answer; `while_searching` ("typing…") runs only once it has taken `after`
+    seconds (TYPING_AFTER_SECONDS): a question answered sooner costs no chat action. The answer
+    then waits for it too: sent before the chat action, the reply would show "typing…" under it."""
+    searching = asyncio.ensure_future(search)
+    done, _ = await asyncio.wait({searching}, timeout=after)
+    if searching in done:
+        return searching.result()
+    _, answer = await asyncio.gather(while_searching(), searching)
+    return answer
 
 
 def small_talk_reply(

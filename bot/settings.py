@@ -35,6 +35,11 @@ class BotSettings(IndexSettings):
     admin_user_ids: UserIds = Field(default_factory=list, description="Comma-separated; may /reindex.")
     rate_limit_per_minute: int = Field(20, ge=1, description="Questions per user per minute.")
     max_question_chars: int = Field(500, ge=1, description="Longer questions are refused.")
+    # "typing…" is for a wait the asker would notice; most questions are answered in milliseconds,
+    # and the chat action would be a third of the Bot API calls of each (docs/benchmarks.md).
+    typing_after_seconds: float = Field(
+        0.3, ge=0, description="Show \"typing…\" once a search has taken this long (0: for every question)."
+    )
     # A follow-up ("Who translated it?") is read with the chat's last few questions; after this
     # long without a question the conversation is forgotten (0: every question stands alone).
     conversation_minutes: float = Field(15, ge=0, description="Quiet minutes after which a chat's conversation is forgotten.")

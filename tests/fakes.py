@@ -4,6 +4,7 @@ without a model."""
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -57,9 +58,11 @@ class FakeEngine:
     the questions of `answers` as given, and any other one as not answered."""
 
     def __init__(
-        self, answers: dict[str, Answer] | None = None, manifest: Manifest | None = None, passages: Sequence[Passage] = ()
+        self, answers: dict[str, Answer] | None = None, manifest: Manifest | None = None, passages: Sequence[Passage] = (),
+        *, seconds: float = 0.0,
     ) -> None:
         self.answers = answers or {}
+        self.seconds = seconds  # how long each question takes
         self.manifest = manifest or make_manifest()
         self.passages = list(passages)
         self.asked: list[tuple[str, int | None]] = []
@@ -68,6 +71,7 @@ class FakeEngine:
     def ask(self, question: str, top_k: int | None = None, history: Sequence[str] = ()) -> Answer:
         self.asked.append((question, top_k))
         self.histories.append(tuple(history))
+        time.sleep(self.seconds)  # run off the event loop, as the engine is
         answer = self.answers.get(question) or make_answer(question, answered=False)
         # Like the engine, a question asked after others is marked as read with the last of them.
         return replace(answer, follow_up_of=history[-1]) if history else answer

@@ -96,8 +96,29 @@ async def test_small_talk_opens_with_a_word_that_fits(engine, services):
     assert (await replies.answer_question("what can you do?", ALICE, engine, services)).html.startswith("I answer")
 
 
+@pytest.fixture
+def typing_at_once(services):
+    """"typing…" for every question searched, however quick the engine."""
+    services.settings = services.settings.model_copy(update={"typing_after_seconds": 0})
+
+
+async def test_typing_is_shown_only_while_a_search_takes_long_enough_to_notice(services):
+    quick = FakeEngine({QUESTION: ANSWERED})
+    slow = FakeEngine({QUESTION: ANSWERED}, seconds=services.settings.typing_after_seconds + 0.2)
+    events = []
+
+    async def typing() -> None:
+        events.append(("typing", len(slow.asked)))
+
+    assert is_answer(await replies.answer_question(QUESTION, ALICE, quick, services, while_searching=typing))
+    assert events == []  # answered before anyone would notice the wait: no Bot API call for it
+    assert is_answer(await replies.answer_question(QUESTION, BOB, slow, services, while_searching=typing))
+    assert events == [("typing", 1)]  # while the slow search was under way
+
+
 async def test_in_a_group_chatter_gets_a_reaction_or_nothing_and_questions_a_refusal(engine, tmp_path):
-    with open_services(tmp_path, rate_limit_per_minute=100) as services:
+    # "typing…" at once, so that one sent for what may end in silence would be seen.
+    with open_services(tmp_path, rate_limit_per_minute=100, typing_after_seconds=0) as services:
         await _in_a_group(engine, services)
 
 
@@ -134,7 +155,7 @@ async def test_a_long_question_is_refused_without_asking_the_engine(engine, serv
     assert "too long" in reply.html and "under 50 characters" in reply.html and engine.asked == []
 
 
-async def test_a_flooding_user_is_told_once_then_ignored_while_others_are_answered(engine, services):
+async def test_a_flooding_user_is_told_once_then_ignored_while_others_are_answered(engine, services, typing_at_once):
     searching = []
 
     async def typing() -> None:

@@ -41,7 +41,7 @@ def ask_all(api, chats, question: str = QUESTION) -> None:
 
 
 async def test_500s_on_sends_are_retried_and_each_question_answered_once(fake_api, start_bot):
-    app = await start_bot()
+    app = await start_bot(typing_after_seconds=0)
     fake_api.inject_faults("sendMessage", status=500, count=4)
     fake_api.inject_faults("sendChatAction", status=503, count=2)
     ask_all(fake_api, USERS)
@@ -106,7 +106,7 @@ async def test_a_send_telegram_accepted_but_answered_too_late_is_not_repeated(
 
 
 async def test_dropped_connections_repeat_what_is_safe_and_never_double_a_send(fake_api, start_bot, caplog):
-    app = await start_bot()
+    app = await start_bot(typing_after_seconds=0)
     # Lost answers to calls that are harmless to repeat: repeated.
     fake_api.inject_faults("sendChatAction", drop="after", count=1)
     fake_api.inject_faults("sendChatAction", drop="before", count=1)
@@ -132,7 +132,7 @@ async def test_a_send_lost_on_the_way_is_logged_not_guessed(fake_api, start_bot,
 
 async def test_telegram_gone_for_a_while_then_back(fake_api, start_bot, caplog):
     caplog.set_level(logging.INFO)
-    app = await start_bot()
+    app = await start_bot(typing_after_seconds=0)
     early, late = USERS, (2101, 2102, 2103)
     fake_api.inject_faults("sendChatAction", delay=2.0, count=len(early))  # still handling when it goes
     ask_all(fake_api, early)

@@ -43,6 +43,7 @@ def bot_env(api: FakeBotApi, bot_index, tmp_path: Path) -> dict[str, str]:
         FEEDBACK_FILE=str(tmp_path / "feedback.jsonl"), FEEDBACK_SALT="restart-test-salt",
         UPDATE_JOURNAL_FILE=str(tmp_path / "journal.jsonl"), STATE_DB=str(tmp_path / "bot.sqlite3"),
         RATE_LIMIT_PER_MINUTE="1000",
+        TYPING_AFTER_SECONDS="0",  # a chat action for every question: a slow one holds a handler mid-way
         LOG_LEVEL="DEBUG",
     )  # fmt: skip
     return env
