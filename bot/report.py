@@ -191,29 +191,28 @@ def as_table(report: Report, width: int = 100) -> str:
     ]
     if not report.per_day:
         lines.append("  (none)")
-    lines += ["", "Not answered, grouped by meaning", f"  {'count':>5}  question"]
-    lines += [f"  {g['count']:>5}  {_clip(g['question'], width - 9)}" for g in report.unanswered[:TOP]] or ["  (none)"]
-    if len(report.unanswered) > TOP:
-        lines.append(f"  … and {len(report.unanswered) - TOP} more (--json has them all)")
-    lines += ["", "Passages with the most 👎", f"  {'👎':>3} {'👍':>3}  article ¶paragraph: sentence shown"]
-    lines += [
-        f"  {p['down']:>3} {p['up']:>3}  "
-        + _clip(f"{_clip(p['article_title'], 30)} ¶{p['position']}: {p['answer']}", width - 12)
-        for p in report.most_downvoted
-    ] or ["  (none)"]
-    lines += ["", "What was wrong (said after a 👎)", "  question → what the voter said"]
-    lines += [f"  {_clip(c['question'], 40)} → {_clip(c['comment'], width - 48)}" for c in report.comments[:TOP]]
-    if not report.comments:
-        lines.append("  (none)")
-    elif len(report.comments) > TOP:
-        lines.append(f"  … and {len(report.comments) - TOP} more (--json has them all)")
-    lines += ["", "Answers given with the lowest confidence", f"  {'conf.':>5}  question → article ¶paragraph"]
-    lines += [
-        f"  {q['confidence']:>5.2f}  "
-        + _clip(f"{q['question']} → {_clip(q['article_title'], 30)} ¶{q['position']}", width - 9)
-        for q in report.lowest_confidence
-    ] or ["  (none)"]
+    lines += _section("Not answered, grouped by meaning", f"  {'count':>5}  question", report.unanswered,
+                      lambda g: f"  {g['count']:>5}  {_clip(g['question'], width - 9)}")
+    lines += _section("Passages with the most 👎", f"  {'👎':>3} {'👍':>3}  article ¶paragraph: sentence shown",
+                      report.most_downvoted,
+                      lambda p: f"  {p['down']:>3} {p['up']:>3}  "
+                      + _clip(f"{_clip(p['article_title'], 30)} ¶{p['position']}: {p['answer']}", width - 12))
+    lines += _section("What was wrong (said after a 👎)", "  question → what the voter said", report.comments,
+                      lambda c: f"  {_clip(c['question'], 40)} → {_clip(c['comment'], width - 48)}")
+    lines += _section("Answers given with the lowest confidence", f"  {'conf.':>5}  question → article ¶paragraph",
+                      report.lowest_confidence,
+                      lambda q: f"  {q['confidence']:>5.2f}  "
+                      + _clip(f"{q['question']} → {_clip(q['article_title'], 30)} ¶{q['position']}", width - 9))
     return "\n".join(lines)
+
+
+def _section(title: str, header: str, rows: list[dict], line: Callable[[dict], str]) -> list[str]:
+    """A list of the table: a blank line, its title and header, its first TOP rows ("(none)"
+    when empty) and how many more the JSON report holds."""
+    lines = ["", title, header, *(line(row) for row in rows[:TOP])] if rows else ["", title, header, "  (none)"]
+    if len(rows) > TOP:
+        lines.append(f"  … and {len(rows) - TOP} more (--json has them all)")
+    return lines
 
 
 def _clip(text: str, limit: int) -> str:

@@ -41,6 +41,11 @@ def make_answer(question: str = "What?", hits: list[Hit] | None = None, *, answe
 
 
 EXAMPLES = ("What did Musk tweet to Putin?", "How many downloads does Clubhouse have?")
+# The question the reply tests ask: answered by the second sentence of its first passage.
+QUESTION = "How many downloads does Clubhouse have?"
+SHOWN = make_passage(("Clubhouse launched in 2020.", "It has 5 million downloads.", "Mostly on iPhones."))
+OTHER = make_passage(("Musk joined in February.",), position=3)
+ANSWERED = make_answer(QUESTION, [make_hit(SHOWN, answer_sentence=1), make_hit(OTHER, answer_sentence=0)])
 
 
 def make_manifest(*titles: str, passages: int = 6, examples: tuple[str, ...] = EXAMPLES, source: str = "The Source") -> Manifest:
@@ -75,6 +80,11 @@ class FakeEngine:
         answer = self.answers.get(question) or make_answer(question, answered=False)
         # Like the engine, a question asked after others is marked as read with the last of them.
         return replace(answer, follow_up_of=history[-1]) if history else answer
+
+
+def answering_engine() -> FakeEngine:
+    """Answers QUESTION (ANSWERED) and the first example question; nothing else."""
+    return FakeEngine({QUESTION: ANSWERED, EXAMPLES[0]: make_answer(EXAMPLES[0], [make_hit()])})
 
 
 @contextlib.contextmanager

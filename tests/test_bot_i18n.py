@@ -15,12 +15,8 @@ from bot.local_chat import chat_in_terminal
 from bot.reply import ChatContext
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
-from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_passage, open_services
+from tests.fakes import EXAMPLES, QUESTION, FakeEngine, answering_engine, open_services
 
-QUESTION = "How many downloads does Clubhouse have?"
-SHOWN = make_passage(("Clubhouse launched in 2020.", "It has 5 million downloads.", "Mostly on iPhones."))
-OTHER = make_passage(("Musk joined in February.",), position=3)
-ANSWERED = make_answer(QUESTION, [make_hit(SHOWN, answer_sentence=1), make_hit(OTHER, answer_sentence=0)])
 RU_USER, EN_USER, DE_USER, ADMIN = ChatContext(2001, "ru-RU"), ChatContext(2002, "en"), ChatContext(2003, "de"), ChatContext(7, "ru")
 
 
@@ -72,7 +68,7 @@ def services(tmp_path) -> BotServices:
 
 @pytest.fixture
 def engine() -> FakeEngine:
-    return FakeEngine({QUESTION: ANSWERED, EXAMPLES[0]: make_answer(EXAMPLES[0], [make_hit()])})
+    return answering_engine()
 
 
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']+")

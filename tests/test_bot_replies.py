@@ -13,15 +13,14 @@ from bot.i18n import translator
 from bot.reply import LOCAL_USER, ChatContext, Reaction
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
-from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_manifest, make_passage, open_services
+from tests.fakes import (
+    ANSWERED, EXAMPLES, QUESTION, SHOWN, FakeEngine, answering_engine, make_answer, make_hit, make_manifest,
+    open_services,
+)
 
 ALICE, BOB, ADMIN = ChatContext(1001, "en"), ChatContext(1002, "ru"), ChatContext(7)
 EN = translator("en")
 IN_GROUP = ChatContext(1003, "en", chat_id=-100, in_group=True)
-QUESTION = "How many downloads does Clubhouse have?"
-SHOWN = make_passage(("Clubhouse launched in 2020.", "It has 5 million downloads.", "Mostly on iPhones."))
-OTHER = make_passage(("Musk joined in February.",), position=3)
-ANSWERED = make_answer(QUESTION, [make_hit(SHOWN, answer_sentence=1), make_hit(OTHER, answer_sentence=0)])
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def services(tmp_path) -> BotServices:
 
 @pytest.fixture
 def engine() -> FakeEngine:
-    return FakeEngine({QUESTION: ANSWERED, EXAMPLES[0]: make_answer(EXAMPLES[0], [make_hit()])})
+    return answering_engine()
 
 
 def shown(html: str) -> str:

@@ -6,7 +6,6 @@ prints the figures the README gives."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
