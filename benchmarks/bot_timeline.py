@@ -5,8 +5,9 @@
 Runs the real Application in this process against the local Bot API server
 (tests/fake_telegram), as `bench.py`'s in-process bot rows do, with timing marks wrapped
 around the bot's stages: the getUpdates answer that brings the question, the update queue's
-put (the journal), the engine, the answer kept for its buttons, and each Bot API call. Prints, per stage, the median time
-since the user's message was queued at the server (the first ten questions are warm-up).
+put (the journal), the engine, the answer kept for its buttons, and each Bot API call.
+Prints, per stage, the median time since the user's message was queued at the server (the
+first ten questions are warm-up).
 The marks cost a few microseconds each; the total is the `bench.py` round trip.
 """
 

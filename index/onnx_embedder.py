@@ -36,11 +36,18 @@ TOKENIZER = "tokenizer.json"
 MODEL_FILES = {"fp32": "model.onnx", "int8": "model.int8.onnx"}
 # 2: model.onnx is the fused graph (onnx_graph.py); an export of version 1 is redone.
 # 3: the weights in a file beside each graph (onnx_graph.weights_beside): onnxruntime maps
-# them rather than parsing them out of the graph, which takes 85 MB off the serving peak.
+# them rather than parsing them out of the graph, which takes about 40 MB off the serving
+# peak (docs/benchmarks.md).
 EXPORT_VERSION = 3
 # Version 2 still serves as it did (with the higher peak); a build re-exports it.
 SERVED_VERSIONS = (2, EXPORT_VERSION)
 OUTPUT = "last_hidden_state"  # per token; pooled here
+
+
+def weights_file(graph: str) -> str:
+    """The name of the file a graph's weights are kept in, beside it (export version 3)."""
+    return graph + ".data"
+
 # Texts per model run. Sorting by length first (as sentence-transformers does) keeps
 # padding small; 32 rows of up to 256 tokens is a few MB of activations.
 BATCH_SIZE = 32

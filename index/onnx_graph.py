@@ -22,6 +22,8 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
+from .onnx_embedder import weights_file
+
 # The fused kernels the optimiser may write; counted into export.json as a record of what ran.
 FUSED_OPS = ("Attention", "EmbedLayerNormalization", "SkipLayerNormalization", "BiasGelu", "FastGelu", "Gelu")
 
@@ -65,13 +67,13 @@ def weights_beside(graph: Path) -> str:
     that file's name.
 
     A graph that holds its weights is parsed into memory whole when the session loads, and
-    the parsed copy lives on beside the one the kernels use: loading the 90 MB model peaked
-    at 141 MB over the process before. From a file beside the graph onnxruntime maps the
-    weights instead, and of the largest, the word embeddings, only the rows a question uses
-    are ever read in: 55 MB (`python benchmarks/bench.py`, peak RSS row)."""
+    the parsed copy lives on beside the one the kernels use. From a file beside the graph
+    onnxruntime maps the weights instead, and of the largest, the word embeddings, only the
+    rows a question uses are ever read in: the serving peak falls from 247 to about 204 MB
+    (`python benchmarks/bench.py`, peak RSS row; docs/benchmarks.md)."""
     import onnx
 
-    weights = graph.with_name(graph.name + ".data")
+    weights = graph.with_name(weights_file(graph.name))
     model = onnx.load(str(graph))  # with any weights already beside it, before that file is replaced
     # onnx appends to an existing data file; written anew, a hard link of an earlier export is left alone.
     weights.unlink(missing_ok=True)

@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 from index import Engine, IndexCorrupted, IndexMismatch, IndexSettings, IndexUnavailable, build_index
-from index.onnx_embedder import EXPORT_VERSION, FACTS, MODEL_FILES, ONNX_DIR, TOKENIZER, OnnxEmbedder, read_facts
+from index.onnx_embedder import (
+    EXPORT_VERSION, FACTS, MODEL_FILES, ONNX_DIR, TOKENIZER, OnnxEmbedder, read_facts, weights_file,
+)
 from index.onnx_export import PLAIN_GRAPH
 from tests.conftest import MODEL, REPO
 from tests.fake_embedder import HashingEmbedder
@@ -48,7 +50,7 @@ def test_the_build_exports_the_model_and_records_what_it_exported(bot_index):
     _, index = bot_index
     onnx = index / ONNX_DIR
     graphs = set(MODEL_FILES.values())
-    assert {p.name for p in onnx.iterdir()} == {FACTS, TOKENIZER, *graphs, *(g + ".data" for g in graphs)}
+    assert {p.name for p in onnx.iterdir()} == {FACTS, TOKENIZER, *graphs, *map(weights_file, graphs)}
     facts = read_facts(onnx, model=MODEL)
     assert (facts.model, facts.dimension, facts.max_seq_length, facts.pooling) == (MODEL, 384, 256, "mean")
     assert facts.inputs == ("input_ids", "attention_mask", "token_type_ids")
@@ -70,8 +72,8 @@ def test_the_weights_sit_beside_each_graph_so_a_session_maps_them(bot_index):
         model = onnx_format.load(str(index / ONNX_DIR / graph), load_external_data=False)
         stored = {next(e.value for e in t.external_data if e.key == "location")
                   for t in model.graph.initializer if t.data_location == onnx_format.TensorProto.EXTERNAL}
-        assert stored == {graph + ".data"}
-        weights = index / ONNX_DIR / (graph + ".data")
+        assert stored == {weights_file(graph)}
+        weights = index / ONNX_DIR / weights_file(graph)
         assert (index / ONNX_DIR / graph).stat().st_size < 1_000_000 < weights.stat().st_size
         assert weights.stat().st_mode & 0o777 == (index / ONNX_DIR / graph).stat().st_mode & 0o777
 
@@ -92,7 +94,7 @@ def test_a_fusion_that_changes_the_embeddings_gives_way_to_the_plain_graph(real_
     facts = onnx_export.export_model(real_embedder, target, quantize=False)
     assert checked[0]["Attention"] == 6 and checked[1] == {} and facts.fused == {}
     assert read_facts(target, model=MODEL) == facts and not (target / PLAIN_GRAPH).exists()
-    assert {p.name for p in target.iterdir()} == {FACTS, TOKENIZER, MODEL_FILES["fp32"], MODEL_FILES["fp32"] + ".data"}
+    assert {p.name for p in target.iterdir()} == {FACTS, TOKENIZER, MODEL_FILES["fp32"], weights_file(MODEL_FILES["fp32"])}
     plain = OnnxEmbedder(target, MODEL).embed(TEXTS)
     assert np.min(np.sum(real_embedder.embed(TEXTS) * plain, axis=1)) >= 0.9999
 
@@ -133,7 +135,7 @@ def test_a_rebuild_links_the_export_instead_of_exporting_again(bot_index, real_e
     corpus, _ = bot_index
     report = build_index(corpus, tmp_path / "index", real_embedder)
     assert report.onnx == "ONNX export reused" and report.onnx_written
-    weights = tmp_path / "index" / ONNX_DIR / (MODEL_FILES["fp32"] + ".data")
+    weights = tmp_path / "index" / ONNX_DIR / weights_file(MODEL_FILES["fp32"])
     assert weights.stat().st_nlink >= 2  # a hard link, not a 90 MB copy
 
 
@@ -287,7 +289,7 @@ def test_an_export_with_the_weights_inside_the_graph_is_still_served(bot_index, 
     facts = json.loads((current / FACTS).read_text())
     for graph in MODEL_FILES.values():
         onnx_format.save_model(onnx_format.load(str(current / graph)), str(onnx / graph))
-        facts["files"].pop(graph + ".data")
+        facts["files"].pop(weights_file(graph))
         facts["files"][graph] = (onnx / graph).stat().st_size
     (onnx / TOKENIZER).write_bytes((index / ONNX_DIR / TOKENIZER).read_bytes())
     (onnx / FACTS).write_text(json.dumps({**facts, "export_version": 2}))
