@@ -18,6 +18,7 @@ question sets given (pooled):
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -53,10 +54,10 @@ def main() -> None:
     print(f"{len(questions)} questions from {', '.join(Path(p).name for p in args.files)}\n")
     print(_header())
     for name, scoring in (("hand weights (no fit)", HAND), ("shipped fit (in-sample)", load_scoring())):
-        print(_row(name, score(questions, fitting.outcomes(engine, examples, scoring)).as_dict()))
+        print(_row(name, score(questions, fitting.outcomes(examples, scoring)).as_dict()))
     held = []
     for seed in range(args.seeds):
-        report = fitting.cross_validate(engine, examples, HAND, folds=args.folds, seed=seed)
+        report = fitting.cross_validate(examples, HAND, folds=args.folds, seed=seed)
         held.append(report["held_out"])
         print(_row(f"{args.folds}-fold held-out, seed {seed}", report["held_out"]))
     if len(held) > 1:
@@ -64,20 +65,18 @@ def main() -> None:
         print(_row("held-out spread (max-min)", {k: max(h[k] for h in held) - min(h[k] for h in held) for k in SHOWN}))
 
     print("\nabstention inputs (held-out, seed 0):")
-    chosen = fitting.ABSTENTION_INPUTS
     for features in FEATURE_SETS:
-        fitting.ABSTENTION_INPUTS = features
-        report = fitting.cross_validate(engine, examples, HAND, folds=args.folds, seed=0)
-        mark = " (chosen)" if tuple(features) == tuple(chosen) else ""
+        report = fitting.cross_validate(examples, HAND, folds=args.folds, seed=0,
+                                        fitter=functools.partial(fitting.fit, abstention_inputs=features))
+        mark = " (chosen)" if tuple(features) == fitting.ABSTENTION_INPUTS else ""
         print(_row(f"{len(features)} features{mark}", report["held_out"]))
-    fitting.ABSTENTION_INPUTS = chosen
 
     if args.check:
-        final = fitting.fit(engine, examples, HAND)
+        final = fitting.fit(examples, HAND)
         print("\nthe fit on all the questions above, on sets it never saw:")
         for path in args.check:
             checked = load_questions(Path(path))
-            metrics = score(checked, fitting.outcomes(engine, fitting.collect(engine, checked), final)).as_dict()
+            metrics = score(checked, fitting.outcomes(fitting.collect(engine, checked), final)).as_dict()
             print(_row(Path(path).name, metrics))
 
 

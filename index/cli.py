@@ -111,11 +111,11 @@ def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
     russian = [e for e in examples if e.readings]
     if not english:
         raise EngineError("calibrate needs questions in English besides any in Russian")
-    report = cross_validate(engine, english, STARTING_POINT, folds=args.folds, seed=args.seed)
+    report = cross_validate(english, STARTING_POINT, folds=args.folds, seed=args.seed)
     fitted = report["scoring"].replace(fitted_on=_fitted_on(settings, files, english, report))
     reports = {"english": report}
     if russian:
-        cross = cross_validate(engine, russian, STARTING_POINT, folds=args.folds, seed=args.seed, fitter=fit_cross_lingual)
+        cross = cross_validate(russian, STARTING_POINT, folds=args.folds, seed=args.seed, fitter=fit_cross_lingual)
         reports["cross_lingual"] = cross
         part = cross["scoring"].cross_lingual
         fitted = fitted.replace(cross_lingual=CrossLingual(

@@ -156,11 +156,19 @@ class Engine:
     def judge(self, signals: Signals, question: str, top_k: int | None = None, scoring: Scoring | None = None) -> Answer:
         """Rank a question's signals and decide whether the best passage answers it."""
         own = scoring is None or scoring is self.scoring
-        scoring = (scoring or self.scoring).for_question(signals.cross_lingual)
-        retrieval = rank(signals, self._retriever.passages, scoring, top_k or self.top_k)
-        if not retrieval.hits:
-            return Answer(question, False, (), 0.0, cross_lingual=signals.cross_lingual)
-        confidence = scoring.abstention.confidence(retrieval.features)
-        threshold = self._threshold if own and self._threshold is not None else scoring.abstention.threshold
-        return Answer(question, confidence >= threshold, tuple(retrieval.hits), confidence,
-                      cross_lingual=signals.cross_lingual)
+        threshold = self._threshold if own else None
+        return judge(signals, self._retriever.passages, question, top_k or self.top_k, scoring or self.scoring, threshold)
+
+
+def judge(signals: Signals, passages: list[Passage], question: str, top_k: int, scoring: Scoring,
+          threshold: float | None = None) -> Answer:
+    """Rank a question's signals over the passages they were measured on and decide whether
+    the best one answers it (`threshold`: the confidence needed, else the scoring's own)."""
+    scoring = scoring.for_question(signals.cross_lingual)
+    retrieval = rank(signals, passages, scoring, top_k)
+    if not retrieval.hits:
+        return Answer(question, False, (), 0.0, cross_lingual=signals.cross_lingual)
+    confidence = scoring.abstention.confidence(retrieval.features)
+    threshold = scoring.abstention.threshold if threshold is None else threshold
+    return Answer(question, confidence >= threshold, tuple(retrieval.hits), confidence,
+                  cross_lingual=signals.cross_lingual)

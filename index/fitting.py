@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .comparison import outcome_of
-from .engine import Engine
+from .engine import Engine, judge
 from .evaluation import Metrics, Outcome, Question, first_hit_rank, score
 from .passages import Passage
 from .retrieval import Across, Signals, rank
@@ -148,30 +148,30 @@ def collect(engine: Engine, questions: list[Question]) -> list[Example]:
     return examples
 
 
-def outcomes(engine: Engine, examples: list[Example], scoring: Scoring) -> list[Outcome]:
-    return [outcome_of(engine.judge(e.signals_for(scoring), e.question.question, K, scoring)) for e in examples]
+def outcomes(examples: list[Example], scoring: Scoring) -> list[Outcome]:
+    return [outcome_of(judge(e.signals_for(scoring), e.passages, e.question.question, K, scoring)) for e in examples]
 
 
-def fit(engine: Engine, examples: list[Example], start: Scoring) -> Scoring:
+def fit(examples: list[Example], start: Scoring, abstention_inputs: tuple[str, ...] = ABSTENTION_INPUTS) -> Scoring:
     """Ranking weights, then follow-ups' weights, then answer-sentence weights, then
-    abstention, all on `examples`."""
+    abstention (a logistic model of `abstention_inputs`), all on `examples`."""
     answerable = [e for e in examples if e.question.answers and not e.question.history]
     ranking = _grid_search(RANKING_GRID, ranking_weights, _without(start.ranking, HISTORY_GRID),
-                           lambda w: _mean_reciprocal_rank(engine, answerable, start.replace(ranking=w)))
+                           lambda w: _mean_reciprocal_rank(answerable, start.replace(ranking=w)))
     follow_ups = [e for e in examples if e.question.answers and e.signals.follow_up]
     if follow_ups:
         history = _grid_search(HISTORY_GRID, lambda *v: dict(zip(HISTORY_GRID, v)), _only(start.ranking, HISTORY_GRID),
-                               lambda w: _mean_reciprocal_rank(engine, follow_ups, start.replace(ranking={**ranking, **w})))
+                               lambda w: _mean_reciprocal_rank(follow_ups, start.replace(ranking={**ranking, **w})))
         ranking = {**ranking, **{k: v for k, v in history.items() if v}}
     scoring = start.replace(ranking=ranking)
     answer = _grid_search(ANSWER_GRID, answer_weights, start.answer,
-                          lambda w: _sentence_hits(engine, answerable, scoring.replace(answer=w)))
+                          lambda w: _sentence_hits(answerable, scoring.replace(answer=w)))
     # Abstention is fit on single questions only, so reading follow-ups leaves their figures as they were.
     single = [e for e in examples if not e.question.history]
-    return _fit_abstention(engine, single or examples, scoring.replace(answer=answer))
+    return fit_abstention(single or examples, scoring.replace(answer=answer), abstention_inputs)
 
 
-def fit_cross_lingual(engine: Engine, examples: list[Example], start: Scoring) -> Scoring:
+def fit_cross_lingual(examples: list[Example], start: Scoring) -> Scoring:
     """`start` with a cross_lingual part fit on `examples`, questions in Russian: for each
     WORD_MATCH_GRID value the ranking, answer-sentence and abstention weights, then the value
     whose fit ranks the answering passage best (mean reciprocal rank), ties to the nearest to
@@ -182,13 +182,13 @@ def fit_cross_lingual(engine: Engine, examples: list[Example], start: Scoring) -
         reading = [e.reading(word_match) for e in examples]
         answerable = [e for e in reading if e.question.answers]
         ranking = _grid_search(CROSS_RANKING_GRID, cross_ranking_weights, begin.scoring.ranking,
-                               lambda w: _mean_reciprocal_rank(engine, answerable, begin.scoring.replace(ranking=w)))
+                               lambda w: _mean_reciprocal_rank(answerable, begin.scoring.replace(ranking=w)))
         scoring = begin.scoring.replace(ranking=ranking)
         answer = _grid_search(CROSS_ANSWER_GRID, cross_answer_weights, begin.scoring.answer,
-                              lambda w: _sentence_hits(engine, answerable, scoring.replace(answer=w)))
-        fitted = _fit_abstention(engine, reading, scoring.replace(answer=answer), CROSS_ABSTENTION_INPUTS)
+                              lambda w: _sentence_hits(answerable, scoring.replace(answer=w)))
+        fitted = fit_abstention(reading, scoring.replace(answer=answer), CROSS_ABSTENTION_INPUTS)
         distance = abs((word_match or 1.0) - (begin.word_match or 1.0))
-        key = (round(_mean_reciprocal_rank(engine, answerable, fitted), 9), -distance)
+        key = (round(_mean_reciprocal_rank(answerable, fitted), 9), -distance)
         if best_key is None or key > best_key:
             best_key, best = key, CrossLingual(fitted, word_match)
     return start.replace(cross_lingual=best)
@@ -240,8 +240,8 @@ def _grid_search(grid: dict, make, start: dict[str, float], objective) -> dict[s
     return best
 
 
-def cross_validate(engine: Engine, examples: list[Example], start: Scoring, folds: int = 5, seed: int = 0,
-                   fitter: Callable[[Engine, list[Example], Scoring], Scoring] | None = None) -> dict:
+def cross_validate(examples: list[Example], start: Scoring, folds: int = 5, seed: int = 0,
+                   fitter: Callable[[list[Example], Scoring], Scoring] | None = None) -> dict:
     """Held-out figures: each question scored by the fit made without its fold (`fitter`:
     `fit`, the default, or `fit_cross_lingual` for questions in Russian)."""
     fitter = fitter or fit
@@ -251,16 +251,16 @@ def cross_validate(engine: Engine, examples: list[Example], start: Scoring, fold
     for fold in range(folds):
         train = [e for e, f in zip(examples, assignment) if f != fold]
         test_index = [i for i, f in enumerate(assignment) if f == fold]
-        fitted = fitter(engine, train, start)
+        fitted = fitter(train, start)
         test = [examples[i] for i in test_index]
-        for i, outcome in zip(test_index, outcomes(engine, test, fitted)):
+        for i, outcome in zip(test_index, outcomes(test, fitted)):
             held_out[i] = outcome
         fold_rows.append({"fold": fold, "questions": len(test),
-                          "metrics": score([e.question for e in test], outcomes(engine, test, fitted)).as_dict(),
+                          "metrics": score([e.question for e in test], outcomes(test, fitted)).as_dict(),
                           "scoring": _summary(fitted)})
     questions = [e.question for e in examples]
     dialogues = [i for i, e in enumerate(examples) if e.question.history]
-    final = fitter(engine, examples, start)
+    final = fitter(examples, start)
     answerable = [o.confidence for e, o in zip(examples, held_out) if e.question.answers]
     unanswerable = [o.confidence for e, o in zip(examples, held_out) if not e.question.answers]
     return {
@@ -271,7 +271,7 @@ def cross_validate(engine: Engine, examples: list[Example], start: Scoring, fold
         if dialogues else None,
         # How well confidence alone tells the two kinds apart, whatever the threshold (ROC AUC).
         "held_out_separation": separation(np.array(answerable), np.array(unanswerable)),
-        "in_sample": score(questions, outcomes(engine, examples, final)).as_dict(),
+        "in_sample": score(questions, outcomes(examples, final)).as_dict(),
         "per_fold": fold_rows,
         "scoring": final,
         "cross_lingual_fit": fitter is fit_cross_lingual,
@@ -291,27 +291,27 @@ def stratified_folds(examples: list[Example], folds: int, seed: int) -> list[int
     return assignment
 
 
-def _mean_reciprocal_rank(engine: Engine, answerable: list[Example], scoring: Scoring) -> float:
+def _mean_reciprocal_rank(answerable: list[Example], scoring: Scoring) -> float:
     total = 0.0
     for e in answerable:
-        ranked = rank(e.signals, engine.passages, scoring.for_question(e.signals.cross_lingual), K).hits
+        ranked = rank(e.signals, e.passages, scoring.for_question(e.signals.cross_lingual), K).hits
         position = first_hit_rank(e.question, [h.passage.text for h in ranked])
         total += 1.0 / position if position else 0.0
     return total / max(len(answerable), 1)
 
 
-def _sentence_hits(engine: Engine, answerable: list[Example], scoring: Scoring) -> float:
+def _sentence_hits(answerable: list[Example], scoring: Scoring) -> float:
     """Share of questions whose bold sentence (of the first passage) holds the answer."""
     hits = 0
     for e in answerable:
-        ranked = rank(e.signals, engine.passages, scoring.for_question(e.signals.cross_lingual), 1).hits
+        ranked = rank(e.signals, e.passages, scoring.for_question(e.signals.cross_lingual), 1).hits
         hits += bool(ranked) and first_hit_rank(e.question, [ranked[0].answer]) == 1
     return hits / max(len(answerable), 1)
 
 
-def _fit_abstention(engine: Engine, examples: list[Example], scoring: Scoring,
-                    inputs: tuple[str, ...] = ABSTENTION_INPUTS) -> Scoring:
-    features = [rank(e.signals, engine.passages, scoring, K).features for e in examples]
+def fit_abstention(examples: list[Example], scoring: Scoring, inputs: tuple[str, ...] = ABSTENTION_INPUTS) -> Scoring:
+    """`scoring` with the abstention model and its threshold fit on `examples`, ranked by it."""
+    features = [rank(e.signals, e.passages, scoring, K).features for e in examples]
     x = np.array([[f[name] for name in inputs] for f in features], dtype=np.float64)
     y = np.array([1.0 if e.question.answers else 0.0 for e in examples])
     weights, bias = logistic_regression(x, y, L2)
@@ -406,5 +406,5 @@ def format_report(report: dict) -> str:
     return "\n".join(rows)
 
 
-__all__ = ["Example", "collect", "cross_validate", "fit", "fit_cross_lingual", "format_report", "logistic_regression",
+__all__ = ["Example", "collect", "cross_validate", "fit", "fit_cross_lingual", "fit_abstention", "format_report", "logistic_regression",
            "Metrics", "outcomes", "plateau_threshold", "stratified_folds"]

@@ -190,12 +190,12 @@ def test_russian_questions_are_fit_apart_with_their_own_weights_and_word_match(e
     examples = collect(engine, [Question(q, a) for q, a in RUSSIAN] + [Question("Who opened the pier?", ("new pier",))])
     russian = [e for e in examples if e.readings]
     assert len(russian) == len(RUSSIAN) and not examples[-1].readings
-    fitted = fit_cross_lingual(engine, russian, _scoring(cross=None))
+    fitted = fit_cross_lingual(russian, _scoring(cross=None))
     part = fitted.cross_lingual
     assert part is not None and part.scoring.ranking.get("cross_dense", 0) > 0
     assert set(part.scoring.abstention.weights) == set(fitting_inputs())
     assert fitted.ranking == _scoring().ranking  # the English weights untouched
-    report = cross_validate(engine, russian, _scoring(cross=None), folds=3, seed=0, fitter=fit_cross_lingual)
+    report = cross_validate(russian, _scoring(cross=None), folds=3, seed=0, fitter=fit_cross_lingual)
     assert report["cross_lingual_fit"] and report["held_out"]["questions"] == len(RUSSIAN)
     assert report["held_out"]["hit_at_3"] >= 0.75  # the glossary reaches every answerable question
 

@@ -15,6 +15,7 @@ from index.fitting import (
     collect,
     cross_validate,
     fit,
+    outcomes,
     logistic_regression,
     plateau_threshold,
     stratified_folds,
@@ -215,12 +216,12 @@ def test_cross_validation_scores_each_question_with_a_fit_that_did_not_see_it(en
     seen: list[set[str]] = []
     real_fit = fitting.fit
 
-    def recording_fit(engine_, train, start):
+    def recording_fit(train, start):
         seen.append({e.question.question for e in train})
-        return real_fit(engine_, train, start)
+        return real_fit(train, start)
 
     monkeypatch.setattr(fitting, "fit", recording_fit)
-    report = cross_validate(engine, examples, _hand_scoring(), folds=3, seed=0)
+    report = cross_validate(examples, _hand_scoring(), folds=3, seed=0)
     folds = stratified_folds(examples, 3, seed=0)
     for fold, train in enumerate(seen[:3]):
         held_out = {e.question.question for e, f in zip(examples, folds) if f == fold}
@@ -232,9 +233,35 @@ def test_cross_validation_scores_each_question_with_a_fit_that_did_not_see_it(en
 
 def test_a_fit_learns_to_refuse_what_the_corpus_does_not_hold(engine):
     examples = collect(engine, [Question(q, a) for q, a in QUESTIONS])
-    fitted = fit(engine, examples, _hand_scoring())
+    fitted = fit(examples, _hand_scoring())
     judged = [engine.judge(e.signals, e.question.question, 3, fitted) for e in examples]
     answerable = [j.answered for j, (_, a) in zip(judged, QUESTIONS) if a]
     unanswerable = [j.answered for j, (_, a) in zip(judged, QUESTIONS) if not a]
     assert sum(answerable) / len(answerable) > sum(unanswerable) / len(unanswerable)
     assert fitted.abstention.weights["unknown_words"] < 0
+
+
+ORCHARD_ARTICLE = """title: Orchard news
+
+The Cider Fair
+
+The orchard cooperative pressed 900 barrels of cider this autumn. Farmer Ines Vidal won the prize for the sweetest apples.
+"""
+
+
+def test_one_fit_pools_questions_about_several_corpora_each_judged_on_its_own(engine, tmp_path):
+    # How SQuAD's articles are asked (benchmarks/other_articles.py): every example carries the
+    # passages its signals point into, so a fit and its outcomes need no single engine.
+    orchard = hashing_engine(tmp_path / "orchard", ORCHARD_ARTICLE, _hand_scoring())
+    harbour_questions = [Question(q, a) for q, a in QUESTIONS]
+    orchard_questions = [Question("How many barrels of cider were pressed?", ("900 barrels",)),
+                         Question("Who won the apple prize?", ("ines vidal",))]
+    examples = collect(engine, harbour_questions) + collect(orchard, orchard_questions)
+    fitted = fit(examples, _hand_scoring())
+    judged = outcomes(examples, fitted)
+    for outcome in judged[-2:]:
+        assert outcome.passages and all("cider" in p or "Orchard" in p or "apples" in p for p in outcome.passages)
+    assert all("cider" not in p for outcome in judged[:-2] for p in outcome.passages)
+    # The engine's own judge is the same function over its passages.
+    harbour = examples[0]
+    assert engine.judge(harbour.signals, harbour.question.question, 3, fitted).confidence == pytest.approx(judged[0].confidence)
