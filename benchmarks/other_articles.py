@@ -66,14 +66,17 @@ def questions_of(article: dict, others: list[dict], off_topic: int, rng: random.
     }
 
 
-def collect_article(article: dict, questions: dict[str, list[Question]], embedder, scratch: Path) -> dict:
-    """Build the article's index in `scratch` and search each question once (fitting.collect)."""
+def collect_article(article: dict, questions: dict[str, list[Question]], embedder, scratch: Path, *,
+                    serve_with_builder: bool = False) -> dict:
+    """Build the article's index in `scratch` and search each question once (fitting.collect).
+    Questions are embedded as `python -m bot` would (EMBEDDING_BACKEND), or with `serve_with_builder`
+    by the embedder that built the index (a test's fake model)."""
     corpus = scratch / "corpus"
     corpus.mkdir(parents=True)
     (corpus / f"{article['title']}.txt").write_text(article_text(article), encoding="utf-8")
     build_index(corpus, scratch / "index", embedder)
-    settings = IndexSettings(_env_file=None, index_dir=scratch / "index", corpus_dir=corpus)
-    engine = Engine.load(settings, scoring=fitting.STARTING_POINT)
+    settings = IndexSettings(_env_file=None, index_dir=scratch / "index", corpus_dir=corpus, embedding_model=embedder.name)
+    engine = Engine.load(settings, embedder if serve_with_builder else None, scoring=fitting.STARTING_POINT)
     return {kind: fitting.collect(engine, qs) for kind, qs in questions.items()}
 
 
