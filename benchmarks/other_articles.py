@@ -13,9 +13,10 @@ answerable and off-topic questions and between answerable and near-miss ones.
 
 With --fit, also whether these questions make a better fit for the project's own article:
 the abstention model fit on the training folds of its own single questions
-(tests/data/reader-questions.jsonl, extra.jsonl), then on those plus the SQuAD questions,
-each scored on the held-out fold (5-fold, seed 0; the ranking weights are fit on the own
-folds in both). Needs the project's index (`python -m index build`).
+(tests/data/reader-questions.jsonl, extra.jsonl), then on those plus the SQuAD articles'
+answerable and off-topic questions, then with their near misses too, each scored on the
+held-out fold (5-fold, seed 0; the ranking weights are fit on the own folds in all three).
+Needs the project's index (`python -m index build`).
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def _row(name: str, metrics: dict, auc_off: float | None, near: dict | None = No
     return f"{name:<34}{metrics['answerable']:>6}{cells}{auc_off:>10.3f}{near_cells}"
 
 
-def compare_fits(extra: list, folds: int = 5, seed: int = 0) -> None:
-    """The abstention model fit on the own article's training folds, then with `extra` too."""
+def compare_fits(extras: dict[str, list], folds: int = 5, seed: int = 0) -> None:
+    """The abstention model fit on the own article's training folds, then with each of `extras` too."""
     engine = Engine.load(IndexSettings(), scoring=fitting.STARTING_POINT)
     own = fitting.collect(engine, [q for path in OWN_SETS for q in load_questions(path)])
     assignment = fitting.stratified_folds(own, folds, seed)
@@ -105,7 +106,7 @@ def compare_fits(extra: list, folds: int = 5, seed: int = 0) -> None:
     print(f"{'':<34}{'AUC':>8}" + "".join(f"{label:>12}" for label in ("ans+right", "false abst", "refused")))
     rankings = [fitting.fit([e for e, f in zip(own, assignment) if f != fold], fitting.STARTING_POINT)
                 for fold in range(folds)]
-    for name, added in (("its own training folds", []), ("those + the SQuAD questions", extra)):
+    for name, added in {"its own training folds": [], **extras}.items():
         held: list = [None] * len(own)
         for fold in range(folds):
             train = [e for e, f in zip(own, assignment) if f != fold] + added
@@ -148,7 +149,8 @@ def main() -> None:
     near, auc_near = figures(pooled["answerable"], pooled["near miss"], scoring)
     print(_row("all eight", metrics, auc, near, auc_near))
     if args.fit:
-        compare_fits(pooled["answerable"] + pooled["off-topic"])
+        compare_fits({"those + SQuAD's, off-topic ones": pooled["answerable"] + pooled["off-topic"],
+                      "those + SQuAD's, near misses too": pooled["answerable"] + pooled["off-topic"] + pooled["near miss"]})
 
 
 if __name__ == "__main__":
