@@ -33,8 +33,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from index import Engine, IndexSettings, build_index, load_embedder  # noqa: E402
-from index import fitting  # noqa: E402
+from index import Engine, IndexSettings, build_index, fitting, load_embedder  # noqa: E402
 from index.evaluation import Question, load_questions, score  # noqa: E402
 from index.scoring import load_scoring  # noqa: E402
 
@@ -81,10 +80,10 @@ def collect_article(article: dict, questions: dict[str, list[Question]], embedde
     return {kind: fitting.collect(engine, qs) for kind, qs in questions.items()}
 
 
-def figures(answerable: list, refused: list, scoring) -> tuple[dict, float | None]:
-    """Metrics of answerable questions with `refused` as the unanswerable ones, and the ROC
-    AUC of confidence between the two."""
-    examples = answerable + refused
+def figures(answerable: list, unanswerable: list, scoring) -> tuple[dict, float | None]:
+    """Metrics of answerable and unanswerable questions together, and the ROC AUC of
+    confidence between the two."""
+    examples = answerable + unanswerable
     outcomes = fitting.outcomes(examples, scoring)
     confidence = np.array([o.confidence for o in outcomes])
     auc = fitting.separation(confidence[: len(answerable)], confidence[len(answerable):])
@@ -101,24 +100,16 @@ def compare_fits(extras: dict[str, list], folds: int = 5, seed: int = 0) -> None
     """The abstention model fit on the own article's training folds, then with each of `extras` too."""
     engine = Engine.load(IndexSettings(), scoring=fitting.STARTING_POINT)
     own = fitting.collect(engine, [q for path in OWN_SETS for q in load_questions(path)])
-    assignment = fitting.stratified_folds(own, folds, seed)
     print(f"\nthe project's own {len(own)} single questions, {folds}-fold held-out: abstention fit on")
     print(f"{'':<34}{'AUC':>8}" + "".join(f"{label:>12}" for label in ("ans+right", "false abst", "refused")))
-    rankings = [fitting.fit([e for e, f in zip(own, assignment) if f != fold], fitting.STARTING_POINT)
-                for fold in range(folds)]
     for name, added in {"its own training folds": [], **extras}.items():
-        held: list = [None] * len(own)
-        for fold in range(folds):
-            train = [e for e, f in zip(own, assignment) if f != fold] + added
-            fitted = fitting.fit_abstention(train, rankings[fold])
-            test = [i for i, f in enumerate(assignment) if f == fold]
-            for i, outcome in zip(test, fitting.outcomes([own[i] for i in test], fitted)):
-                held[i] = outcome
-        metrics = score([e.question for e in own], held).as_dict()
-        confidence = np.array([o.confidence for o in held])
-        answers = np.array([bool(e.question.answers) for e in own])
-        auc = fitting.separation(confidence[answers], confidence[~answers])
-        print(f"{name:<34}{auc:>8.3f}" + "".join(f"{metrics[k]:>12.3f}" for k in SHOWN[2:5]))
+
+        def fitter(train: list, start, added=added):  # ranking on the own folds, abstention with `added`
+            return fitting.fit_abstention(train + added, fitting.fit(train, start))
+
+        report = fitting.cross_validate(own, fitting.STARTING_POINT, folds=folds, seed=seed, fitter=fitter)
+        held = report["held_out"]
+        print(f"{name:<34}{report['held_out_separation']:>8.3f}" + "".join(f"{held[k]:>12.3f}" for k in SHOWN[2:5]))
 
 
 def main() -> None:

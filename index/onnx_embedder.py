@@ -43,16 +43,16 @@ EXPORT_VERSION = 3
 SERVED_VERSIONS = (2, EXPORT_VERSION)
 OUTPUT = "last_hidden_state"  # per token; pooled here
 
-
-def weights_file(graph: str) -> str:
-    """The name of the file a graph's weights are kept in, beside it (export version 3)."""
-    return graph + ".data"
-
 # Texts per model run. Sorting by length first (as sentence-transformers does) keeps
 # padding small; 32 rows of up to 256 tokens is a few MB of activations.
 BATCH_SIZE = 32
 # Worker threads spin while a run is under way and stop when it returns (_session_options).
 SESSION_CONFIG = {"session.intra_op.allow_spinning": "1", "session.force_spinning_stop": "1"}
+
+
+def weights_file(graph: str) -> str:
+    """The name of the file a graph's weights are kept in, beside it (export version 3)."""
+    return graph + ".data"
 
 
 @dataclass(frozen=True)

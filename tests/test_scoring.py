@@ -15,8 +15,8 @@ from index.fitting import (
     collect,
     cross_validate,
     fit,
-    outcomes,
     logistic_regression,
+    outcomes,
     plateau_threshold,
     stratified_folds,
 )
