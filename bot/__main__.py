@@ -24,6 +24,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from index import Engine, EngineError, describe_error
+from index.corpus import corpus_changed
 
 from . import i18n
 from .local_chat import chat_in_terminal
@@ -87,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     manifest = engine.manifest
     log.info("index loaded: %d passages from %d article(s)", manifest.passage_count, len(manifest.articles))
+    if corpus_changed(Path(settings.corpus_dir), manifest.corpus_hash):
+        # Served as it is (the previous index answers until a rebuild), but the operator is told.
+        log.warning("%s changed since the index was built; the bot answers from the index as it was built "
+                    "until `python -m index build` (or /reindex) rebuilds it", settings.corpus_dir)
     if settings.telegram_bot_token is None:
         print(no_token_help)
         chat_in_terminal(engine, BotServices.create(settings), chat=local_user)

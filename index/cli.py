@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .build import build_index
+from .corpus import corpus_changed
 from .embedding import load_embedder
 from .engine import Answer, Engine
 from .errors import EngineError, IndexUnavailable
@@ -41,14 +42,17 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
     if args.if_missing:
         try:
-            read_index(Path(settings.index_dir), model=settings.embedding_model)
+            stored = read_index(Path(settings.index_dir), model=settings.embedding_model)
             if settings.embedding_backend != "torch":
                 read_facts(Path(settings.index_dir) / ONNX_DIR, model=settings.embedding_model)
         except IndexUnavailable as exc:
             print(f"building: {exc}", file=sys.stderr)
         else:
-            print(f"index in {settings.index_dir} is up to date with its model and chunker; not rebuilt")
-            return 0
+            if not corpus_changed(Path(settings.corpus_dir), stored.manifest.corpus_hash):
+                print(f"index in {settings.index_dir} is up to date with its corpus, model and chunker; not rebuilt")
+                return 0
+            # Only the changed articles' units are embedded again (embedding_cache.py).
+            print(f"building: {settings.corpus_dir} changed since the index was built", file=sys.stderr)
     embedder = load_embedder(settings.embedding_model)
     # Every core for the build's thousands of units (serving runs it on one thread).
     multilingual = load_multilingual(settings.multilingual_model, threads=None) if settings.multilingual_model else None
@@ -245,7 +249,7 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="rebuild the index from the corpus")
     build.add_argument("--if-missing", action="store_true",
-                       help="do nothing if a usable index for the configured model and chunker exists")
+                       help="do nothing if a usable index of CORPUS_DIR as it is, for the configured model and chunker, exists")
     build.set_defaults(command=cmd_build)
 
     ask = commands.add_parser("ask", help="answer questions (arguments, or one per line on stdin)")

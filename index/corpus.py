@@ -121,6 +121,15 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
+def corpus_changed(corpus_dir: Path, recorded_fingerprint: str) -> bool:
+    """Whether the folder differs from the corpus an index recorded (an article edited, added or
+    removed). False when that cannot be told: no folder here (an index deployed without its
+    corpus) or an index that recorded no fingerprint."""
+    if not recorded_fingerprint or not corpus_dir.is_dir():
+        return False
+    return corpus_fingerprint(corpus_dir) != recorded_fingerprint
+
+
 def _split_front_matter(raw: str) -> tuple[dict[str, str], dict[str, list[str]], str]:
     """(`key: value` fields, `key:` + `- item` lists, the body). The YAML subset articles use,
     read by hand rather than by a YAML parser: titles hold colons and quotes that YAML would

@@ -47,6 +47,27 @@ def test_build_if_missing_skips_a_usable_index(env, capsys):
     assert "not rebuilt" in capsys.readouterr().out
 
 
+def test_build_if_missing_rebuilds_after_the_corpus_changed(env, tmp_path, capsys):
+    """`make run` runs `build --if-missing`: an edited article (here its example questions) is
+    in the index the bot then serves, and only the changed units are embedded again."""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    shutil.copytree(REPO / "corpus", corpus)
+    env.setenv("CORPUS_DIR", str(corpus))
+    env.setenv("INDEX_DIR", str(index))
+    assert main(["build"]) == 0
+    assert main(["build", "--if-missing"]) == 0
+    assert "not rebuilt" in capsys.readouterr().out
+    article = next(corpus.glob("*.txt"))
+    article.write_text(article.read_text(encoding="utf-8").replace("examples:\n", "examples:\n  - Who is Vlad Tenev?\n", 1),
+                       encoding="utf-8")
+    assert main(["build", "--if-missing"]) == 0
+    captured = capsys.readouterr()
+    assert "changed since the index was built" in captured.err and "0 embedded" in captured.out
+    assert json.loads((index / "manifest.json").read_text())["articles"][0]["examples"][0] == "Who is Vlad Tenev?"
+    assert main(["build", "--if-missing"]) == 0
+    assert "not rebuilt" in capsys.readouterr().out
+
+
 def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("What did Musk tweet to Putin?\n\nWho wrote Hamlet?\n"))
     assert main(["ask", "--json"]) == 0

@@ -1,6 +1,7 @@
 """Start-up refusals, each as one line naming the problem: an index that is missing,
 truncated, corrupted or built with another model or chunker (the CLI and `python -m bot`),
-and invalid settings (`python -m bot`)."""
+and invalid settings (`python -m bot`); and the warning when the corpus changed since the
+index was built."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from pydantic import ValidationError
 from bot.settings import BotSettings
 from index.cli import main as index_cli
 from index.settings import describe_error
-from tests.conftest import MODEL, REPO
+from tests.conftest import BOT_USERNAME, MODEL, REPO
+from tests.fake_telegram import FakeBotApi
+from tests.test_reliability_restart import TOKEN, bot_env, spawn, started
 
 pytestmark = pytest.mark.model
 HINT = "python -m index build"
@@ -126,3 +129,26 @@ def test_an_unusable_state_db_stops_the_bot_at_start_up(tmp_path):
     result = run_bot(tmp_path, TELEGRAM_BOT_TOKEN="123:ABC", STATE_DB=str(tmp_path / "a-file" / "bot.sqlite3"))
     assert result.returncode == 1 and result.stderr.startswith("bot: cannot open STATE_DB")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("edited", [False, True], ids=["corpus as built", "corpus edited since"])
+async def test_the_bot_warns_when_the_corpus_changed_since_the_index_was_built(bot_index, tmp_path, edited):
+    """An operator who edits an article and restarts without rebuilding is told so at start;
+    the bot still answers from the index it has."""
+    corpus, index = bot_index
+    copy = tmp_path / "corpus"
+    shutil.copytree(corpus, copy)
+    if edited:
+        article = next(copy.glob("*.txt"))
+        article.write_text(article.read_text(encoding="utf-8") + "\nA paragraph added after the build.\n", encoding="utf-8")
+    log = tmp_path / "bot.log"
+    async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME) as api:
+        process = spawn({**bot_env(api, bot_index, tmp_path), "CORPUS_DIR": str(copy)}, tmp_path, log)
+        try:
+            await started(api, process, log)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    warned = "changed since the index was built" in log.read_text()
+    assert warned is edited, log.read_text()[-2000:]
