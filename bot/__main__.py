@@ -23,8 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from index import Engine, EngineError, describe_error
-from index.corpus import corpus_changed
+from index import Engine, EngineError, corpus_changed, describe_error
 
 from . import i18n
 from .local_chat import chat_in_terminal

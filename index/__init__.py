@@ -1,6 +1,7 @@
 """Retrieval engine for questions about news articles. Never imports telegram."""
 
 from .build import BuildReport, build_index
+from .corpus import corpus_changed
 from .embedding import Embedder, SentenceTransformerEmbedder, load_embedder
 from .engine import Answer, Engine
 from .errors import CorpusError, EngineError, IndexCorrupted, IndexMismatch, IndexMissing, IndexUnavailable, ModelError
@@ -12,5 +13,5 @@ from .store import ArticleInfo, Manifest
 __all__ = [
     "Answer", "ArticleInfo", "BuildReport", "CorpusError", "Embedder", "Engine", "EngineError", "Hit", "IndexCorrupted",
     "IndexMismatch", "IndexMissing", "IndexSettings", "IndexUnavailable", "Manifest", "ModelError", "Passage",
-    "SentenceTransformerEmbedder", "build_index", "describe_error", "load_embedder",
+    "SentenceTransformerEmbedder", "build_index", "corpus_changed", "describe_error", "load_embedder",
 ]
