@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from index import Answer, Hit, Manifest, Passage
 
 from . import texts
+from .gist import Gist
 from .i18n import Translator
 
 if TYPE_CHECKING:
@@ -38,6 +39,11 @@ ECHO_BUDGET = 300
 TITLE_BUDGET = 200
 MAX_LISTED_ARTICLES = 25
 MAX_NAMED_ARTICLES = 5
+# The gist ("what is the article about?") of this many articles at most, their leads sharing
+# GIST_BUDGET characters (each gets at least MIN_LEAD_BUDGET): a few lines on a phone.
+MAX_GIST_ARTICLES = 3
+GIST_BUDGET = 300
+MIN_LEAD_BUDGET = 120
 # What a reply shows outside its closed quote, at most (README: "How long a reply is").
 VISIBLE_BUDGET = 400
 # The bold answer sentence at least gets this much of it; a longer sentence is clipped there
@@ -202,6 +208,20 @@ def render_small_talk(tr: Translator, opener: str | None, titles: Sequence[str],
     parts = [f"{tr(opener)} {about}" if opener else about]
     if example:
         parts.append(tr(texts.SMALL_TALK_EXAMPLE, example=escape(clip(example, ECHO_BUDGET))))
+    return "\n\n".join(parts)
+
+
+def render_gist(tr: Translator, gists: Sequence[Gist], example: str | None) -> str:
+    """The reply to "what is the article about?": each article's title and lead (the first few
+    of several), then an invitation to ask and one example."""
+    shown = gists[:MAX_GIST_ARTICLES]
+    budget = max(MIN_LEAD_BUDGET, GIST_BUDGET // max(len(shown), 1))
+    parts = [f"📰 <b>{escape(clip(g.title, TITLE_BUDGET))}</b>\n{escape(clip(g.lead, budget))}" for g in shown]
+    if len(gists) > len(shown):
+        parts[-1] += tr(texts.AND_MORE_ARTICLES, count=len(gists) - len(shown))
+    parts.append(tr.plural(texts.GIST_ASK, len(gists)))
+    if example:
+        parts[-1] += " " + tr(texts.SMALL_TALK_EXAMPLE, example=escape(clip(example, ECHO_BUDGET)))
     return "\n\n".join(parts)
 
 

@@ -40,6 +40,7 @@ from .i18n import Translator
 from .questions import AskedQuestion, KeptAnswer
 from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reaction, Reply
 from .services import BotServices
+from .gist import gists_of
 from .small_talk import SmallTalk, looks_like_question, small_talk
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ INLINE_CACHE_SECONDS = 30
 COMMENT_CHARS = 1000  # of what was wrong with an answer, kept with the 👎
 
 # Small talk that gets a reply in a group too; the rest (thanks, chatter, emoji) a reaction.
-REPLIED_IN_GROUPS = frozenset({SmallTalk.GREETING, SmallTalk.ABOUT_BOT})
+REPLIED_IN_GROUPS = frozenset({SmallTalk.GREETING, SmallTalk.ABOUT_BOT, SmallTalk.GIST})
 SMALL_TALK_OPENERS = {SmallTalk.GREETING: texts.SMALL_TALK_GREETING, SmallTalk.THANKS: texts.SMALL_TALK_THANKS}
 # The reaction to chatter in a group: one of the emoji Telegram accepts as a reaction, the same
 # in every language (so not in bot.texts).
@@ -178,12 +179,16 @@ async def _searching(search: Awaitable[Answer], while_searching: Callable[[], Aw
 def small_talk_reply(
     talk: SmallTalk, chat: ChatContext, engine: Engine, services: BotServices, *, explicit: bool = False
 ) -> Reply | Reaction:
-    """What the bot is and one example question; in a group, thanks and chatter get a reaction."""
+    """What the bot is (or, asked what the article is about, its gist) and one example question;
+    in a group, thanks and chatter get a reaction."""
     if chat.in_group and not explicit and talk not in REPLIED_IN_GROUPS:
         return Reaction(CHATTER_REACTION)
     example = examples_of(engine, services)[:1]
-    html = render.render_small_talk(translator_for(chat, services), SMALL_TALK_OPENERS.get(talk), titles_of(engine),
-                                    example[0] if example else None)  # fmt: skip
+    tr = translator_for(chat, services)
+    if talk is SmallTalk.GIST:
+        html = render.render_gist(tr, gists_of(engine.manifest, engine.passages), example[0] if example else None)
+    else:
+        html = render.render_small_talk(tr, SMALL_TALK_OPENERS.get(talk), titles_of(engine), example[0] if example else None)
     return Reply(html, example_buttons(example))
 
 

@@ -2,8 +2,9 @@
 with any bot, never about an article (no name, phrase or subject of one appears here).
 
 Small talk is a message made entirely of greetings, thanks, questions about the bot itself
-("who are you?"), chatter ("ok", "lol") or of emoji and punctuation alone ("🤔", "?!"). Only
-the whole message counts: "hi, what did the article say?" is a question, not small talk.
+("who are you?"), requests for the gist of what it knows ("what is the article about?",
+"tl;dr"), chatter ("ok", "lol") or of emoji and punctuation alone ("🤔", "?!"). Only the whole
+message counts: "hi, what did the article say?" is a question, not small talk.
 
 A message looks like a question when it has a question mark, an interrogative word anywhere
 ("so what did he say"), or opens with an auxiliary verb ("is it free"). The reply layer
@@ -24,13 +25,24 @@ class SmallTalk(Enum):
     GREETING = "greeting"
     THANKS = "thanks"
     ABOUT_BOT = "about the bot"  # who are you, what can you do
+    GIST = "the gist"  # what is the article about, summary, tl;dr: no passage answers that, its lead does
     CHATTER = "chatter"  # ok, lol, cool, bye
     NOISE = "emoji or punctuation"
 
 
 # When a message mixes kinds, the first of these it holds names it ("hi, who are you?" asks
 # about the bot; "ok thanks" thanks).
-_PRECEDENCE = (SmallTalk.ABOUT_BOT, SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.CHATTER)
+_PRECEDENCE = (SmallTalk.GIST, SmallTalk.ABOUT_BOT, SmallTalk.GREETING, SmallTalk.THANKS, SmallTalk.CHATTER)
+# "what is the article about", "what's this story about", "whats the news about": every way of
+# asking that names what the bot reads. Not "what is it about": after a question, "it" is the
+# subject of a follow-up.
+_GIST_QUESTIONS = tuple(
+    f"{what} {which} {thing}{about}"
+    for what in ("what is", "what's", "whats", "what are")
+    for which in ("the", "this", "that", "your")
+    for thing in ("article", "articles", "story", "news", "text", "piece")
+    for about in (" about", "")
+) + ("what is this about", "what's this about", "whats this about")
 
 _PHRASES: dict[SmallTalk, tuple[str, ...]] = {
     SmallTalk.GREETING: (
@@ -48,6 +60,14 @@ _PHRASES: dict[SmallTalk, tuple[str, ...]] = {
         "what is this bot", "who made you", "help", "кто ты", "ты кто", "что ты умеешь", "что ты такое",
         "что умеешь", "помощь",
     ),
+    SmallTalk.GIST: (
+        *_GIST_QUESTIONS, "summary", "summarize", "summarise", "summarize it", "summarise it", "summarize the article",
+        "summarise the article", "give me a summary", "a summary", "article summary", "the gist", "gist",
+        "what's the gist", "what is the gist", "whats the gist", "tl dr", "tldr", "sum it up", "in short",
+        "о чём статья", "о чем статья", "о чём эта статья", "о чем эта статья", "о чём это", "о чем это",
+        "о чём речь", "о чем речь", "краткое содержание", "кратко", "перескажи", "перескажи статью",
+        "перескажите статью", "в чём суть", "в чем суть", "суть", "суть статьи",
+    ),
     SmallTalk.CHATTER: (
         "ok", "okay", "k", "kk", "cool", "nice", "great", "good", "awesome", "wow", "yes", "no", "yeah", "yep",
         "nope", "sure", "bye", "goodbye", "see you", "oh", "ah", "hmm", "ок", "окей", "ясно", "понятно", "круто",
@@ -57,7 +77,8 @@ _PHRASES: dict[SmallTalk, tuple[str, ...]] = {
 # Laughter and the like, however long: "hahaha", "lool", "xd", "хахаха", "hmmm".
 _CHATTER_WORD = re.compile(r"(?:ha|he|ah|ха|хе|ах)+h?|lo+l|lmf?ao+|rofl|x+d+|h+m+|m+|wo+w|ok+|о+к+|а+х+а*", re.IGNORECASE)
 # Words that may surround small talk without making it something else ("thanks a lot bot").
-_FILLER = frozenset("bot there so much very a lot again all everyone guys folks mate buddy man and then бот тебе вам всем очень и".split())
+_FILLER = frozenset("bot there so much very a lot again all everyone guys folks mate buddy man and then please pls "
+                    "бот тебе вам всем очень и пожалуйста".split())
 
 _INTERROGATIVES = frozenset(
     "who whom whose what whats what's when where why how which "

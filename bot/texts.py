@@ -102,6 +102,9 @@ SMALL_TALK_THANKS = N_("You're welcome!")
 SMALL_TALK = N_("I answer questions about {what_i_know}, quoting the sentence that says it.")
 # Translators: {example} is one of the articles' example questions, in the article's language.
 SMALL_TALK_EXAMPLE = N_("For example: <i>{example}</i>")
+# Translators: the reply to "what is the article about?" shows each article's title and opening
+# sentences (in the article's language), then this line, then SMALL_TALK_EXAMPLE.
+GIST_ASK = Plural("Ask me anything the article says.", "Ask me anything the articles say.")
 
 # ---- commands --------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from bot.reply import LOCAL_USER, ChatContext, Reaction
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
 from tests.fakes import (
-    ANSWERED, EXAMPLES, QUESTION, SHOWN, FakeEngine, answering_engine, make_answer, make_hit, make_manifest,
+    ANSWERED, EXAMPLES, QUESTION, SHOWN, FakeEngine, answering_engine, make_answer, make_hit, make_manifest, make_passage,
     open_services,
 )
 
@@ -87,6 +87,33 @@ async def test_small_talk_gets_what_the_bot_is_and_one_example_and_is_no_questio
     assert is_answer(await replies.answer_question(QUESTION, ALICE, engine, services))  # the quota is untouched
     await services.question_log.flush()
     assert [row["question"] for row in services.state.questions()] == [QUESTION]
+
+
+@pytest.mark.parametrize(("said", "chat"), [("What is the article about?", ALICE), ("tl;dr", IN_GROUP), ("о чём статья?", BOB)])
+async def test_asked_what_the_article_is_about_the_bot_gives_its_title_and_lead(services, said, chat):
+    lead = make_passage(("Musk invited Putin to Clubhouse.", "Twitter was abuzz.", "A third sentence."), position=1,
+                        article_id="a0", title="Why Is Everyone Talking About Clubhouse?")
+    later = make_passage(("It has 5 million downloads.",), position=2, article_id="a0")
+    engine = FakeEngine(manifest=make_manifest(), passages=[later, lead])
+    for _ in range(3):  # more than the two questions a minute these settings allow
+        reply = await replies.answer_question(said, chat, engine, services)
+    text = shown(reply.html)
+    assert text.startswith("📰 Why Is Everyone Talking About Clubhouse?\nMusk invited Putin to Clubhouse. Twitter was abuzz.")
+    assert "5 million" not in text and "couldn't find" not in text and "не нашёл" not in text
+    assert (texts.GIST_ASK.singular if chat is not BOB else "Спросите меня") in text and data_of(reply) == ["ex:0"]
+    assert engine.asked == [] and reply.remember is None  # no question: nothing searched, no quota spent
+    assert is_answer(await replies.answer_question(QUESTION, ALICE, answering_engine(), services))
+
+
+async def test_the_gist_of_several_articles_names_each_within_a_phone_screen(services):
+    titles = [f"Article number {n}" for n in range(5)]
+    passages = [make_passage(("A long opening sentence of the article, " * 8,), position=1, article_id=f"a{n}")
+                for n in range(5)]  # fmt: skip
+    reply = await replies.answer_question("summary please", ALICE, FakeEngine(manifest=make_manifest(*titles), passages=passages),
+                                          services)  # fmt: skip
+    text = shown(reply.html)
+    assert [t for t in titles if t in text] == titles[:3] and "and 2 more" in text
+    assert "Ask me anything the articles say." in text and len(text) < 900
 
 
 async def test_small_talk_opens_with_a_word_that_fits(engine, services):

@@ -1,4 +1,5 @@
-"""Fast tests of the bot's small parts: rate limit, access, addressing, feedback, pseudonyms."""
+"""Fast tests of the bot's small parts: rate limit, access, addressing, feedback, pseudonyms,
+the gist of an article."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from telegram import Chat, Message, User
 
 from bot.access import AccessPolicy
+from bot.gist import gists_of, lead
 from bot.addressing import command_argument, question_for_bot
 from bot.i18n import translator
 from bot.replies import refusal_for
@@ -15,7 +17,7 @@ from bot.privacy import pseudonym
 from bot.questions import AskedQuestion, QuestionStore
 from bot.state import StateDB
 from bot.ratelimit import SlidingWindowLimiter
-from tests.fakes import make_passage
+from tests.fakes import make_manifest, make_passage
 
 BOT = User(123, "Clubhouse QA", True, username="clubhouse_qa_bot")
 ALICE = User(1001, "Alice", False)
@@ -117,3 +119,16 @@ def test_question_store_keeps_answers_in_the_database_for_its_days(tmp_path):
         assert all(len(f"vote:{k}:down".encode()) <= 64 for k in (first, second))
     finally:
         state.close()
+
+
+def test_a_lead_is_the_first_sentences_that_fit_and_always_the_first():
+    assert lead(("One two.", "Three four.", "Five six."), limit=20) == "One two. Three four."
+    assert lead(("A first sentence longer than the limit.", "Short."), limit=10) == "A first sentence longer than the limit."
+    assert lead(()) == ""
+
+
+def test_each_article_s_gist_comes_from_its_first_passage_in_the_manifest_s_order():
+    passages = [make_passage(("B later.",), article_id="a1", position=2), make_passage(("B first.",), article_id="a1", position=1),
+                make_passage(("A only.",), article_id="a0", position=3)]  # fmt: skip
+    gists = gists_of(make_manifest("Article A", "Article B", "Article C"), passages)
+    assert [(g.title, g.lead) for g in gists] == [("Article A", "A only."), ("Article B", "B first.")]  # C has no passage

@@ -86,6 +86,10 @@ async def test_small_talk_in_private_is_a_friendly_word_not_a_refusal_nor_a_ques
         reply = await ask(fake_api, said)
         assert "I answer questions about" in reply.params["text"] and "couldn't find" not in reply.params["text"]
     assert "You're welcome!" in (await ask(fake_api, "thank you so much 🙏")).params["text"]
+    gist = await ask(fake_api, "What is this article about?")  # its title and lead, not a refusal
+    assert gist.params["text"].startswith("📰 <b>Why Is Everyone Talking About Conversation Between Elon Musk")
+    assert "The American entrepreneur used Twitter to invite Vladimir Putin" in gist.params["text"]
+    assert "Ask me anything the article says." in gist.params["text"] and buttons(gist) == ["ex:0"]
     # None of it was a question: the one question a minute is still there, and only it is logged.
     assert (await ask(fake_api, DOWNLOADS)).params["text"].startswith("<b>Clubhouse has recorded")
     services = app.bot_data["services"]

@@ -25,6 +25,9 @@ QUESTION_SETS = sorted((REPO / "tests" / "data").glob("*.jsonl")) + sorted((REPO
         ("who are you?", SmallTalk.ABOUT_BOT), ("What can you do?", SmallTalk.ABOUT_BOT),
         ("hi, who are you", SmallTalk.ABOUT_BOT), ("кто ты?", SmallTalk.ABOUT_BOT),
         ("lol", SmallTalk.CHATTER), ("hahaha", SmallTalk.CHATTER), ("ok", SmallTalk.CHATTER), ("cool, bye", SmallTalk.CHATTER),
+        ("What is the article about?", SmallTalk.GIST), ("what's this story about", SmallTalk.GIST),
+        ("tl;dr", SmallTalk.GIST), ("Summary please", SmallTalk.GIST), ("hi, what is the article about?", SmallTalk.GIST),
+        ("о чём статья?", SmallTalk.GIST), ("what is this about?", SmallTalk.GIST),
         ("🤔", SmallTalk.NOISE), ("?!", SmallTalk.NOISE), ("👍🏽👍🏽", SmallTalk.NOISE), ("...", SmallTalk.NOISE),
     ],
 )  # fmt: skip
@@ -33,7 +36,8 @@ def test_small_talk_is_recognised_whole(text, kind):
 
 
 @pytest.mark.parametrize(
-    "text", ["hi, what did the article say?", "thanks, and who joined?", "qwertyuiop", "valuation", "bot", "", "  "]
+    "text", ["hi, what did the article say?", "thanks, and who joined?", "qwertyuiop", "valuation", "bot", "", "  ",
+             "what is it about?", "what is the article's title?", "О чём Маск говорил в Клабхаусе?"]
 )
 def test_anything_more_than_small_talk_is_for_the_engine(text):
     assert small_talk(text) is None
