@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,6 +39,7 @@ STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_RUSSIAN) | frozen
      "чо", "щас", "можно", "расскажи", "скажи"}
 )
 _CYRILLIC = re.compile(r"[а-яё]")
+_LATIN_WORD = re.compile(r"[a-z]+")
 # Letters of Russian spelled in Latin, for names asked about in Russian ("Маск" -> "mask",
 # which typo repair then takes to "musk").
 _TRANSLIT = str.maketrans({
@@ -48,6 +50,14 @@ _TRANSLIT = str.maketrans({
 })
 # Typo repair only for words long enough that one slip still leaves them recognisable.
 _MIN_REPAIR_LENGTH = 4
+# Letters that spell one sound, read as one, before a sound key drops the vowels: a Russian
+# rendering of an English name and the name itself differ mostly in these ("клабхаус" ->
+# klabkhaus; clubhouse). Applied in order, longest first.
+_SOUNDS = (("sch", "s"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("ch", "4"), ("sh", "s"), ("zh", "j"), ("ts", "z"),
+           ("c", "k"), ("q", "k"), ("x", "ks"), ("w", "v"))  # fmt: skip
+_VOWELS = frozenset("aeiouy")
+# Sound keys shorter than this match too many names to say which one was meant.
+_MIN_KEY_LENGTH = 3
 
 
 def _max_edits(word: str, transliterated: bool) -> int:
@@ -74,6 +84,20 @@ def transliterate(word: str) -> str:
 
 def stem(token: str) -> str:
     return _stemmer("russian" if _CYRILLIC.search(token) else "english").stemWord(token)
+
+
+def sound_key(word: str) -> str:
+    """The consonants of a word spelled in Latin letters, each sound once: the first letter, then
+    no vowels and no doubled letters ("clubhouse" -> klbhs, "klabkhausa" -> klbhs, "robinkhuda" ->
+    rbnhd). A Russian case ending that is a vowel drops out with the rest of them."""
+    word = word.lower()
+    for letters, sound in _SOUNDS:
+        word = word.replace(letters, sound)
+    key = word[:1]
+    for letter in word[1:]:
+        if letter not in _VOWELS and letter != key[-1]:
+            key += letter
+    return key
 
 
 def content_words(text: str) -> list[str]:
@@ -120,13 +144,19 @@ def vocabulary_of(texts: list[str]) -> list[str]:
 class LexicalIndex:
     """BM25 over unit texts, plus the corpus vocabulary for repairing query words."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], names: Iterable[str] = ()) -> None:
+        """`names`: the corpus words that are (part of) names, lower case ("musk", "clubhouse"),
+        which a Russian word may be the spelling of however far its letters are from them."""
         self._bm25 = bm25s.BM25()
         self._bm25.index([analyze(t) or [""] for t in texts], show_progress=False)
         self._size = len(texts)
         self.vocabulary = vocabulary_of(texts)
         self._known = frozenset(self.vocabulary)
         self._known_stems = frozenset(stem(w) for w in self.vocabulary)
+        self._names_by_sound: dict[str, set[str]] = {}
+        for name in names:
+            if _LATIN_WORD.fullmatch(name):
+                self._names_by_sound.setdefault(sound_key(name), set()).add(name)
 
     def knows(self, word: str) -> bool:
         return word in self._known or stem(word) in self._known_stems
@@ -144,7 +174,9 @@ class LexicalIndex:
             candidate = word
             transliterated = not self.knows(word) and bool(_CYRILLIC.search(word))
             if transliterated:
-                candidate = transliterate(word)
+                # A name it sounds like, before the nearest word by letters ("маск": mask, one
+                # edit from "mark" and from "musk", sounds like Musk).
+                candidate = self.name_spelled(word) or transliterate(word)
             if not self.knows(candidate) and len(candidate) >= _MIN_REPAIR_LENGTH:
                 match = process.extractOne(
                     candidate,
@@ -161,10 +193,26 @@ class LexicalIndex:
                 result.append(word)
         return QueryTerms(tuple(result), repaired, tuple(asked))
 
+    def name_spelled(self, word: str) -> str | None:
+        """The corpus name a Russian word spells by its sounds, when exactly one does: the word's
+        transliteration, or its stem's, has the name's sound key ("клабхауса" -> clubhouse,
+        "робинхуда" -> robinhood, "маском" -> musk). Names only: a common Russian word meets some
+        English word's key by chance ("руководит" -> received)."""
+        for form in (word, stem(word)):
+            key = sound_key(transliterate(form))
+            names = self._names_by_sound.get(key, ())
+            if len(key) >= _MIN_KEY_LENGTH and len(names) == 1:
+                return next(iter(names))
+        return None
+
     def spellings(self, word: str) -> list[str]:
         """The corpus words a Russian word may be the spelling of: those nearest by edits to its
         transliteration or its stem's (маска -> маск -> mask -> mark, musk), all of them, for
-        the multilingual model to choose from (cross_lingual.py); none beyond the edits `repair` allows."""
+        the multilingual model to choose from (cross_lingual.py); none beyond the edits `repair` allows.
+        A name the word spells by its sounds (`name_spelled`) is the only one."""
+        name = self.name_spelled(word)
+        if name is not None:
+            return [name]
         forms = {transliterate(word), transliterate(stem(word))}
         found: dict[str, int] = {}
         for form in forms:

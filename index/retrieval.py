@@ -137,14 +137,15 @@ class Retriever:
         self._unit_passage = np.array([u.passage for u in units], dtype=np.int64)
         # Lexical documents are the passage units: heading, text and notes on quoted scripts.
         documents = [units[u].text for u in self._passage_unit]
-        self.lexical = LexicalIndex(documents)
+        # The names the articles use (Musk, Clubhouse...): a question holding one has a subject
+        # of its own, and a name asked in Russian is matched by its sounds (lexical.py).
+        self.name_words = frozenset(w for sentence in self._sentences for name in sentence.evidence.names for w in name)
+        self.lexical = LexicalIndex(documents, names=self.name_words)
         document_frequency: dict[str, int] = {}
         for document in documents:
             for term in {stem(w) for w in content_words(document)}:
                 document_frequency[term] = document_frequency.get(term, 0) + 1
         self._document_frequency = document_frequency
-        # The names the articles use (Musk, Clubhouse...): a question holding one has a subject of its own.
-        self.name_words = frozenset(w for sentence in self._sentences for name in sentence.evidence.names for w in name)
         self.cross_lingual = None
         if multilingual is not None:
             if multilingual_cache is None:

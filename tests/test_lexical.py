@@ -1,8 +1,10 @@
-"""The lexical index: what it logs."""
+"""The lexical index: what it logs, and names asked in Russian matched by their sounds."""
 
 import logging
 
-from index.lexical import LexicalIndex
+import pytest
+
+from index.lexical import LexicalIndex, sound_key, transliterate
 
 
 def test_building_the_lexical_index_says_nothing_to_an_application_logging_at_debug(caplog):
@@ -11,3 +13,23 @@ def test_building_the_lexical_index_says_nothing_to_an_application_logging_at_de
     index = LexicalIndex(["Musk invited Putin to Clubhouse.", "The Kremlin answered."])
     assert index.knows("kremlin")
     assert not [r for r in caplog.records if r.name.startswith("bm25s")]
+
+
+@pytest.mark.parametrize(("russian", "name"), [
+    ("клабхаус", "clubhouse"), ("клабхаусе", "clubhouse"), ("робинхуда", "robinhood"), ("цукерберг", "zuckerberg"),
+    ("дрейк", "drake"), ("маском", "musk"),
+])  # fmt: skip
+def test_a_russian_rendering_of_a_name_has_the_name_s_sound_key(russian, name):
+    # The word or its stem (Snowball drops "-ом"): name_spelled tries both.
+    assert sound_key(transliterate(russian)) == sound_key(name) or sound_key(transliterate(russian[:-2])) == sound_key(name)
+
+
+def test_only_a_name_and_only_the_one_name_of_a_sound_is_taken():
+    index = LexicalIndex(["Clubhouse received criticism.", "Mark and Musk spoke; Mask is a town."],
+                         names=["clubhouse", "mark", "musk", "mask"])
+    assert index.name_spelled("клабхауса") == "clubhouse"
+    assert index.name_spelled("маск") is None  # Musk or Mask: the letters, then the model, decide
+    assert index.repair("Что получил клабхаус?").repaired == {"клабхаус": "clubhouse"}
+    # "руководит" sounds like "received", which is no name: not taken for it.
+    assert LexicalIndex(["Clubhouse received criticism."], names=["clubhouse"]).name_spelled("руководит") is None
+    assert LexicalIndex(["Al met Ed."], names=["al", "ed"]).name_spelled("ал") is None  # too short a key to tell
