@@ -36,11 +36,11 @@ from index import Answer, Engine
 from . import i18n, render, report, texts
 from .buttons import Buttons, answer_buttons, example_buttons
 from .feedback import Vote
+from .gist import gists_of
 from .i18n import Translator
 from .questions import AskedQuestion, KeptAnswer
 from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reaction, Reply
 from .services import BotServices
-from .gist import gists_of
 from .small_talk import SmallTalk, looks_like_question, small_talk
 
 log = logging.getLogger(__name__)
