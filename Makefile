@@ -10,9 +10,9 @@ PY := $(VENV)/bin/python
 FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl tests/data/dialogues.jsonl tests/data/russian-questions.jsonl
 FIT_FLOORS ?= --floor hit_at_1=0.84 --floor hit_at_3=0.96 --floor mrr=0.89 --floor answered_right_first=0.69 \
 	--floor unanswerable_refused=0.73 --ceiling false_abstain=0.23 --floor sentence_hit=0.76 \
-	--floor cross_lingual.hit_at_1=0.69 --floor cross_lingual.hit_at_3=0.93 --floor cross_lingual.mrr=0.79 \
-	--floor cross_lingual.answered_right_first=0.56 --floor cross_lingual.unanswerable_refused=0.69 \
-	--ceiling cross_lingual.false_abstain=0.23
+	--floor cross_lingual.hit_at_1=0.76 --floor cross_lingual.hit_at_3=0.94 --floor cross_lingual.mrr=0.84 \
+	--floor cross_lingual.answered_right_first=0.58 --floor cross_lingual.unanswerable_refused=0.76 \
+	--ceiling cross_lingual.false_abstain=0.27
 # The shared dev sets sit beside the repository and are never fit on: checks of the shipped fit.
 EVAL_SET ?= ../shared/eval/dev.jsonl
 EVAL_FLOORS ?= --floor hit_at_1=0.94 --floor hit_at_3=0.99 --floor mrr=0.95 --floor answered_right_first=0.89 \
@@ -22,7 +22,7 @@ DIALOGUE_FLOORS ?= --floor hit_at_1=0.79 --floor hit_at_3=0.99 --floor answered_
 	--floor unanswerable_refused=0.99
 # Questions in Russian about the English article (never fit on either).
 RUSSIAN_SET ?= ../shared/eval/dev-ru.jsonl
-RUSSIAN_FLOORS ?= --floor hit_at_1=0.86 --floor hit_at_3=0.99 --floor answered_right_first=0.74 \
+RUSSIAN_FLOORS ?= --floor hit_at_1=0.86 --floor hit_at_3=0.99 --floor answered_right_first=0.62 \
 	--floor unanswerable_refused=0.99
 CI_INDEX_DIR ?= var/ci-index
 

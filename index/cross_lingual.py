@@ -106,15 +106,23 @@ class CrossLingualIndex:
                     self._vectors = (units.vectors, words.vectors)
         return model, *self._vectors
 
-    def read(self, question: str, spellings: dict[str, list[str]], word_match: float | None) -> CrossReading:
+    def read(self, question: str, spellings: dict[str, list[str]], word_match: float | None,
+             names: dict[str, str] | None = None) -> CrossReading:
         """The question's cosines with every unit, and its words the corpus does not use read as
         corpus words, when the two are at least `word_match` alike in the model (None: no word
         is read). `spellings`: each such word -> the corpus words it may be a spelling of
-        (lexical.LexicalIndex.spellings), of which the nearest in the model comes first ("маск":
-        musk rather than mark); failing that, the corpus word nearest in the model ("загрузок":
-        downloads)."""
+        (lexical.LexicalIndex.spellings), of which the nearest in the model comes first;
+        failing that, the corpus word nearest in the model ("загрузок": downloads).
+
+        `names`: its Russian words that are the article's names (lexical.py: "клабхауса" ->
+        clubhouse). The cosines are then the mean of the question's as asked and as it reads
+        with those names in Latin letters ("…у Clubhouse?"), both embedded in one run: the model
+        knows "Clubhouse" better than "клабхауса", and the question as asked keeps the rest."""
         model, units, targets = self._prepared()
-        vector = model.queries.embed([question])[0]
+        texts = [question]
+        if names:
+            texts.append(_with_names(question, names))
+        vector = model.queries.embed(texts).mean(axis=0)
         translations: dict[str, str] = {}
         words = list(spellings)
         if word_match is not None and len(targets) and words:
@@ -143,3 +151,11 @@ class CrossLingualIndex:
                 memory = self._words = {}
             memory.update((w, found[w]) for w in missing)
         return [found[w] for w in words]
+
+
+def _with_names(question: str, names: dict[str, str]) -> str:
+    """The question with each of those words (lower case, as lexical.py reads them) written as
+    the name, capitalised: "сколько скачиваний у клабхауса?" -> "сколько скачиваний у Clubhouse?"."""
+    for word, name in names.items():
+        question = re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", name.capitalize(), question)
+    return question

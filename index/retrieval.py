@@ -33,7 +33,7 @@ from pathlib import Path
 from .answer_types import AnswerEvidence, answer_evidence, expected_answer_type
 from .cross_lingual import CrossLingualIndex
 from .embedding import Embedder
-from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, stem
+from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, is_cyrillic, stem
 from .multilingual import LazyModel, MultilingualModel
 from .passages import Passage, Unit, UnitKind
 from .scoring import SENTENCE_FEATURES, Scoring
@@ -163,7 +163,9 @@ class Retriever:
         cross_similarities = None
         if across is not None and self.cross_lingual is not None:
             guessed = terms.guessed(self.lexical.knows)
-            reading = self.cross_lingual.read(question, {w: self.lexical.spellings(w) for w in guessed}, across.word_match)
+            names = {asked: word for asked, word in terms.repaired.items() if word in self.name_words and is_cyrillic(asked)}
+            reading = self.cross_lingual.read(question, {w: self.lexical.spellings(w) for w in guessed}, across.word_match,
+                                              names)
             terms = terms.translated(reading.translations)
             cross_similarities = reading.similarities
         forms = _question_forms(question, terms)

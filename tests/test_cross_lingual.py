@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from index.cross_lingual import reads_across, translation_targets
@@ -101,6 +102,26 @@ def test_a_name_asked_in_russian_is_the_name_it_sounds_like(tmp_path):
     assert lexical.repair("С Маском говорил Томас?").repaired == {"маском": "musk", "томас": "tomas"}
     read = engine.retriever.signals("Маск открыл пирс?", None, Across(0.9)).terms
     assert read.repaired["маск"] == "musk"
+
+
+def test_a_name_asked_in_russian_is_also_shown_to_the_model_as_the_article_spells_it(tmp_path):
+    # The fake model knows no "берга": only the question with "Berg" in Latin letters meets the
+    # sentence naming him. The cosines are the mean of the two readings, embedded in one call.
+    model = HashingMultilingual(GLOSSARY)
+    engine = hashing_engine(tmp_path, ARTICLE, _scoring(), model)
+    question, latin = "Что писал Томас Берга?", "Что писал Tomas Berg?"
+    engine.retriever.signals(question, None, Across(0.9))  # loads the units' vectors
+    model.texts.clear()
+    engine.retriever.signals(question, None, Across(0.9))
+    assert model.texts[:2] == [question, latin]
+    cross = engine.retriever.cross_lingual
+    alone, spelled = cross.read(question, {}, None).similarities, cross.read(latin, {}, None).similarities
+    both = cross.read(question, {}, None, {"томас": "tomas", "берга": "berg"}).similarities
+    assert np.allclose(both, (alone + spelled) / 2, atol=1e-6)
+    assert (both[alone == 0] > 0).any()  # the units about Berg, out of the question's reach as asked
+    model.texts.clear()
+    engine.retriever.signals("Что писал смотритель маяка?", None, Across(0.9))  # no name: the question alone
+    assert model.texts[0] == "Что писал смотритель маяка?" and not any("Tomas" in t or "Berg" in t for t in model.texts)
 
 
 def test_an_english_question_never_loads_the_multilingual_model(engine, model):
