@@ -5,8 +5,9 @@ Every string a user reads is an English msgid in `bot.texts`, marked for extract
 (`pybabel extract`), merges them into each language's catalog,
 `bot/locales/<language>/LC_MESSAGES/bot.po` (`pybabel update`), and compiles the `.mo` files
 read here (`pybabel compile`). The reply layer translates where it builds a reply, with the
-`Translator` of the user's language (`language_of` Telegram's `language_code`). English is the
-msgids themselves and has no catalog.
+`Translator` of the user's language (`language_of` Telegram's `language_code`), or of the
+message it answers when its letters say it is Russian (`written_in`). English is the msgids
+themselves and has no catalog.
 
 Reading a catalog needs only the standard library's `gettext`; Babel is the tool that writes them.
 """
@@ -26,6 +27,13 @@ SOURCE_LANGUAGE = "en"  # the language of the msgids
 LANGUAGES = ("en", "ru")  # the interface's languages; each but SOURCE_LANGUAGE has a catalog
 # Where a process's language comes from, in the order Python's own gettext.find reads them.
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LOWER_LATIN_WORD = re.compile(r"[a-z][a-z]*")
+# Cyrillic letters of other languages that Russian never uses: Ukrainian і ї є ґ, Belarusian ў,
+# Serbian and Macedonian ђ ј љ њ ћ џ ѓ ќ ѕ, Kazakh ә ғ қ ң ө ұ ү һ. A message with one of them is
+# not answered in Russian (a Ukrainian speaker must not get Russian for Ukrainian).
+_NOT_RUSSIAN = re.compile(r"[іїєґўђјљњћџѓќѕәғқңөұүһ]", re.IGNORECASE)
 
 
 def N_(message: str) -> str:
@@ -47,6 +55,20 @@ def language_of(code: str | None, default: str = SOURCE_LANGUAGE) -> str:
     or a POSIX locale ("ru_RU.UTF-8"): its primary subtag if the bot speaks it, else `default`."""
     primary = re.split(r"[-_.@:]", (code or "").strip(), maxsplit=1)[0].lower()
     return primary if primary in LANGUAGES else default
+
+
+def written_in(text: str) -> str | None:
+    """The interface language a message's own words ask for: "ru" when more of its words are
+    Cyrillic than are lower-case Latin ("кто такой Vlad Tenev?": names count for neither) and
+    none has a letter only other languages use; None when its words do not tell, and the
+    user's Telegram language decides ("what does «с вами» mean?" stays as it is). So a Russian
+    question from someone whose Telegram is in English or Kazakh is answered in Russian."""
+    words = _WORD.findall(text)
+    cyrillic = sum(1 for w in words if _CYRILLIC_LETTER.search(w))
+    latin = sum(1 for w in words if _LOWER_LATIN_WORD.fullmatch(w))
+    if cyrillic > latin and not _NOT_RUSSIAN.search(text):
+        return "ru"
+    return None
 
 
 def locale_language(environ: Mapping[str, str], default: str = SOURCE_LANGUAGE) -> str:

@@ -17,9 +17,9 @@ so they work after a restart: a vote is the voter's current opinion (pressed aga
 back; the other one, changed) and the keyboard shows the counts; "More passages" is served
 once, then its button goes; after a 👎 in a private chat the voter is asked what was wrong.
 
-Every reply is in the user's language: `translator_for(chat, services)` picks it from Telegram's
-`language_code` (bot.i18n), and the words are translated here and in bot.render as the reply is
-built. What a button press says (its notice, a prompt) is in the language of whoever pressed it;
+Every reply is in the user's language: `translator_for(chat, services)` picks it from the words
+of the message it answers when they are Russian, else from Telegram's `language_code` (bot.i18n),
+and the words are translated here and in bot.render as the reply is built. What a button press says (its notice, a prompt) is in the language of whoever pressed it;
 the buttons under an answer stay in the answer's.
 """
 
@@ -57,7 +57,11 @@ CHATTER_REACTION = "👍"
 
 
 def translator_for(chat: ChatContext, services: BotServices) -> Translator:
-    """The user's words: their Telegram language if the bot speaks it, else DEFAULT_LANGUAGE."""
+    """The user's words: the language the message answered is written in when its words tell
+    (a question in Russian gets Russian), else their Telegram language if the bot speaks it,
+    else DEFAULT_LANGUAGE."""
+    if chat.written_in in i18n.LANGUAGES:
+        return i18n.translator(chat.written_in)
     return i18n.translator(i18n.language_of(chat.language, services.settings.default_language))
 
 
@@ -117,6 +121,7 @@ async def answer_question(
     asked as a question (/ask, a button), so never taken for chatter.
     `while_searching` (e.g. "typing…") runs when a search it makes is slow (TYPING_AFTER_SECONDS).
     `counted`: the question counts toward the asker's rate limit (not an example button's)."""
+    chat = chat.writing(question)
     tr = translator_for(chat, services)
     question = render.printable(question)
     refusal = refusal_for(tr, question, services.settings.max_question_chars)
@@ -346,7 +351,7 @@ async def note_comment(text: str, chat: ChatContext, replied_to: int | None, ser
     comment = render.clip(render.printable(text).strip(), COMMENT_CHARS)
     kept = await asyncio.to_thread(services.state.comment_vote, key, voter, comment)
     log.info("what was wrong with an answer, from %s: kept=%s", voter, kept)
-    return Reply(translator_for(chat, services)(texts.COMMENT_KEPT if kept else texts.COMMENT_WITHOUT_VOTE))
+    return Reply(translator_for(chat.writing(text), services)(texts.COMMENT_KEPT if kept else texts.COMMENT_WITHOUT_VOTE))
 
 
 async def _buttons_of(kept: KeptAnswer, key: str, services: BotServices, *, more: bool) -> Buttons:
@@ -370,8 +375,8 @@ def _not_kept(tr: Translator, services: BotServices) -> str:
 async def inline_answer(query: str, chat: ChatContext, engine: Engine, services: BotServices) -> InlineAnswer:
     """`@bot question` in any chat: the best passages, as results the user can send. Telegram
     caches the answer to a query text for everyone unless it is personal; every answer here is,
-    as it is in this user's language."""
-    tr = translator_for(chat, services)
+    as it is in this user's language (or the query's)."""
+    tr = translator_for(chat.writing(query), services)
     question = render.printable(query).strip()
     if not question:
         return InlineAnswer(cache_seconds=INLINE_CACHE_SECONDS, personal=True, hint=tr(texts.INLINE_HINT))

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .buttons import Buttons
+from .i18n import written_in
 from .questions import AskedQuestion
 
 
@@ -20,6 +21,13 @@ class ChatContext:
     language: str | None = None
     chat_id: int | None = None  # the Telegram chat; None: the terminal, or where no chat is known
     in_group: bool = False  # a group: what the bot says there, everyone reads
+    # The language the message being answered is written in, when its words tell (bot.i18n.
+    # written_in): it wins over `language`, so a question is answered in the language it was asked in.
+    written_in: str | None = None
+
+    def writing(self, text: str) -> ChatContext:
+        """This context for answering `text`: with the language its words are written in, if they tell."""
+        return replace(self, written_in=written_in(text))
 
     @property
     def conversation(self) -> tuple[int | None, int | None]:

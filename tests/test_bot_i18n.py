@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import replace
 
 import pytest
 
@@ -15,7 +16,7 @@ from bot.local_chat import chat_in_terminal
 from bot.reply import ChatContext
 from bot.services import BotServices
 from tests.fake_telegram.text_format import format_message_text
-from tests.fakes import EXAMPLES, QUESTION, FakeEngine, answering_engine, open_services
+from tests.fakes import ANSWERED, EXAMPLES, QUESTION, FakeEngine, answering_engine, open_services
 
 RU_USER, EN_USER, DE_USER, ADMIN = ChatContext(2001, "ru-RU"), ChatContext(2002, "en"), ChatContext(2003, "de"), ChatContext(7, "ru")
 
@@ -297,3 +298,53 @@ def test_two_users_of_two_languages_are_each_answered_in_theirs(services):
     assert replies.not_allowed(RU_USER, services).html == "Извините, это закрытый бот."
     assert replies.not_allowed(EN_USER, services).html == "Sorry, this bot is private."
     assert replies.not_allowed(RU_USER, services).html == "Извините, это закрытый бот."
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("кто такой Влад Тенев?", "ru"),
+        ("кто такой Vlad Tenev?", "ru"),  # names count for neither script
+        ("App Annie это что", "ru"),
+        ("clubhouse это что?", "ru"),
+        ("спасибо", "ru"),
+        ("Who is Vlad Tenev?", None),
+        ("what does «былобыбольшойчестьюпоговорить с вами» mean?", None),  # a quotation in English
+        ("привет, what is clubhouse valued at", None),
+        ("хто такий Ілон Маск?", None),  # Ukrainian: never answered in Russian
+        ("Қазақстан туралы", None),  # Kazakh
+        ("🤔", None),
+        ("", None),
+    ],
+)
+def test_a_message_in_russian_says_so_by_its_words(text, language):
+    assert i18n.written_in(text) == language
+
+
+async def test_a_question_is_answered_in_the_language_it_was_asked_in(engine, services):
+    """Telegram in English or German, a question in Russian: the reply around the article in
+    Russian; Telegram in Russian, a question in English: Russian still (Latin letters say
+    nothing); a question in Ukrainian: the Telegram language, never Russian. (Each user asks
+    once: a second question would be read as a follow-up, its reply opening with "about: ".)"""
+    refused = (await replies.answer_question("кто написал Гамлета?", EN_USER, engine, services)).html
+    assert shown(refused).startswith("Ответа на этот вопрос нет в статье «")
+    thanks = (await replies.answer_question("спасибо!", DE_USER, engine, services)).html
+    assert shown(thanks).startswith("Пожалуйста!")
+    assert shown((await replies.answer_question("Who wrote Hamlet?", RU_USER, engine, services)).html).startswith(
+        "Ответа на этот вопрос нет")
+    ukrainian = (await replies.answer_question("хто написав Гамлета? і чому", ChatContext(2004, "en"), engine, services))
+    assert shown(ukrainian.html).startswith("I couldn't find the answer")
+    english = (await replies.answer_question("Who wrote Hamlet?", ChatContext(2005, "en"), engine, services)).html
+    assert shown(english).startswith("I couldn't find the answer")
+
+
+async def test_an_answer_to_a_russian_question_keeps_russian_buttons_for_an_english_user(services):
+    engine = FakeEngine({"сколько скачиваний?": replace(ANSWERED, question="сколько скачиваний?")})
+    answer = await replies.answer_question("сколько скачиваний?", EN_USER, engine, services)
+    assert labels(answer.buttons) == "Другие фрагменты 👍 👎"
+    key = answer.buttons[0][0].data.removeprefix("more:")
+    up = await replies.press_vote(key, True, EN_USER, services)
+    assert up.notice == texts.VOTE_COUNTED_UP  # a press speaks its presser's language
+    assert labels(up.keyboard) == "Другие фрагменты 👍 1 👎"  # the answer's buttons stay in the answer's
+    inline = await replies.inline_answer("кто написал Гамлета?", EN_USER, engine, services)
+    assert inline.results[0].title == i18n.translator("ru")(texts.INLINE_NOT_ANSWERED_TITLE)

@@ -1,6 +1,7 @@
 """The interface in the user's language, end to end: the real bot polling the local Bot API
 server over HTTP, with the real model and index. Users whose Telegram is in Russian and in
-English, the same questions; small talk, a vote's notice and "what was wrong?" in Russian; the
+English, the same questions; a question in Russian answered in Russian whatever the user's
+Telegram language; small talk, a vote's notice and "what was wrong?" in Russian; the
 menu and description registered per language."""
 
 from __future__ import annotations
@@ -93,6 +94,15 @@ async def test_an_english_user_gets_the_same_in_english(fake_api, start_bot):
     answer = await ask(fake_api, "How many downloads does Clubhouse have?", ALICE, "en-US")
     assert "5 million downloads" in shown(answer) and labels(answer) == ["More passages", "👍", "👎"]
     assert shown(await ask(fake_api, "hi", ALICE, "en")).startswith("Hi! I answer questions about the article “")
+
+
+async def test_a_question_in_russian_is_answered_in_russian_whatever_the_telegram_language(fake_api, start_bot):
+    await start_bot()
+    answer = await ask(fake_api, "сколько скачиваний у Clubhouse?", ALICE, "en")
+    assert "5 million downloads" in shown(answer) and labels(answer) == ["Другие фрагменты", "👍", "👎"]
+    refused = await ask(fake_api, "кто написал Гамлета?", 3003, "de")
+    assert shown(refused).startswith("Ответа на этот вопрос нет в статье «")
+    assert shown(await ask(fake_api, "Who wrote Hamlet?", 3004, "en")).startswith("I couldn't find the answer")
 
 
 async def test_the_menu_and_description_are_registered_per_language(fake_api, start_bot):
