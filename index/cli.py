@@ -72,7 +72,8 @@ def cmd_ask(settings: IndexSettings, args: argparse.Namespace) -> int:
     for line in questions:
         question, history = _question_and_history(line)
         answer = engine.ask(question, args.top, history)
-        print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render_plain(answer, engine.threshold_for(answer.cross_lingual)),
+        threshold = engine.threshold_for(answer.cross_lingual)
+        print(json.dumps(answer_json(answer, threshold), ensure_ascii=False) if args.json else render_plain(answer, threshold),
               flush=True)
     return 0
 
@@ -163,10 +164,14 @@ def _fitted_on(settings: IndexSettings, files: dict, examples: list, report: dic
             "held_out": {k: round(v, 3) for k, v in report["held_out"].items() if isinstance(v, float)}}
 
 
-def answer_json(answer: Answer) -> dict:
+def answer_json(answer: Answer, threshold: float | None = None) -> dict:
+    """One answer as `ask --json` prints it: `confidence` is what decides, against `threshold`
+    (the one this kind of question is held to); a passage's `score` only orders the passages."""
     return {
         "question": answer.question,
         "answered": answer.answered,
+        "confidence": round(answer.confidence, 4),
+        **({"threshold": round(threshold, 4)} if threshold is not None else {}),
         "follow_up_of": answer.follow_up_of,
         "cross_lingual": answer.cross_lingual,
         "passages": [

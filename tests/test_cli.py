@@ -74,8 +74,9 @@ def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeyp
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "answered", "follow_up_of", "cross_lingual", "passages"}
+    assert set(first) == {"question", "answered", "confidence", "threshold", "follow_up_of", "cross_lingual", "passages"}
     assert first["answered"] is True and TWEET in first["passages"][0]["text"] and first["cross_lingual"] is False
+    assert first["confidence"] >= first["threshold"] > second["confidence"]  # what decides, as the bot decides
     assert set(first["passages"][0]) == {"text", "answer", "score", "article", "position"}
     assert first["passages"][0]["answer"].startswith("His tweet read")
     assert second["answered"] is False and len(second["passages"]) == 3
