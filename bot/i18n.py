@@ -29,7 +29,7 @@ LANGUAGES = ("en", "ru")  # the interface's languages; each but SOURCE_LANGUAGE 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
-_LOWER_LATIN_WORD = re.compile(r"[a-z][a-z]*")
+_LOWER_LATIN_WORD = re.compile(r"[a-z]+")
 # Cyrillic letters of other languages that Russian never uses: Ukrainian і ї є ґ, Belarusian ў,
 # Serbian and Macedonian ђ ј љ њ ћ џ ѓ ќ ѕ, Kazakh ә ғ қ ң ө ұ ү һ. A message with one of them is
 # not answered in Russian (a Ukrainian speaker must not get Russian for Ukrainian).

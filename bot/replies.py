@@ -19,8 +19,9 @@ once, then its button goes; after a 👎 in a private chat the voter is asked wh
 
 Every reply is in the user's language: `translator_for(chat, services)` picks it from the words
 of the message it answers when they are Russian, else from Telegram's `language_code` (bot.i18n),
-and the words are translated here and in bot.render as the reply is built. What a button press says (its notice, a prompt) is in the language of whoever pressed it;
-the buttons under an answer stay in the answer's.
+and the words are translated here and in bot.render as the reply is built. What a button press
+says (its notice, a prompt) is in the language of whoever pressed it; the buttons under an
+answer stay in the answer's.
 """
 
 from __future__ import annotations
