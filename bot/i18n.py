@@ -34,6 +34,8 @@ _LOWER_LATIN_WORD = re.compile(r"[a-z]+")
 # Serbian and Macedonian ђ ј љ њ ћ џ ѓ ќ ѕ, Kazakh ә ғ қ ң ө ұ ү һ. A message with one of them is
 # not answered in Russian (a Ukrainian speaker must not get Russian for Ukrainian).
 _NOT_RUSSIAN = re.compile(r"[іїєґўђјљњћџѓќѕәғқңөұүһ]", re.IGNORECASE)
+# Ukrainian words without such a letter that Russian does not use ("хто написав?": who wrote?).
+_UKRAINIAN_WORDS = frozenset({"хто", "що", "чи", "це", "як", "цей", "ця", "але"})
 
 
 def N_(message: str) -> str:
@@ -59,16 +61,16 @@ def language_of(code: str | None, default: str = SOURCE_LANGUAGE) -> str:
 
 def written_in(text: str) -> str | None:
     """The interface language a message's own words ask for: "ru" when more of its words are
-    Cyrillic than are lower-case Latin ("кто такой Vlad Tenev?": names count for neither) and
-    none has a letter only other languages use; None when its words do not tell, and the
-    user's Telegram language decides ("what does «с вами» mean?" stays as it is). So a Russian
-    question from someone whose Telegram is in English or Kazakh is answered in Russian."""
+    Cyrillic than are lower-case Latin ("кто такой Vlad Tenev?": names count for neither), none
+    has a letter only other languages use and none is a Ukrainian word ("хто"); None when its
+    words do not tell, and the user's Telegram language decides ("what does «с вами» mean?"
+    stays as it is). So a Russian question from someone whose Telegram is in English or Kazakh
+    is answered in Russian."""
     words = _WORD.findall(text)
     cyrillic = sum(1 for w in words if _CYRILLIC_LETTER.search(w))
     latin = sum(1 for w in words if _LOWER_LATIN_WORD.fullmatch(w))
-    if cyrillic > latin and not _NOT_RUSSIAN.search(text):
-        return "ru"
-    return None
+    ukrainian = _NOT_RUSSIAN.search(text) or _UKRAINIAN_WORDS.intersection(w.lower() for w in words)
+    return "ru" if cyrillic > latin and not ukrainian else None
 
 
 def locale_language(environ: Mapping[str, str], default: str = SOURCE_LANGUAGE) -> str:
