@@ -164,14 +164,14 @@ def _fitted_on(settings: IndexSettings, files: dict, examples: list, report: dic
             "held_out": {k: round(v, 3) for k, v in report["held_out"].items() if isinstance(v, float)}}
 
 
-def answer_json(answer: Answer, threshold: float | None = None) -> dict:
+def answer_json(answer: Answer, threshold: float) -> dict:
     """One answer as `ask --json` prints it: `confidence` is what decides, against `threshold`
     (the one this kind of question is held to); a passage's `score` only orders the passages."""
     return {
         "question": answer.question,
         "answered": answer.answered,
         "confidence": round(answer.confidence, 4),
-        **({"threshold": round(threshold, 4)} if threshold is not None else {}),
+        "threshold": round(threshold, 4),
         "follow_up_of": answer.follow_up_of,
         "cross_lingual": answer.cross_lingual,
         "passages": [
