@@ -10,9 +10,9 @@ PY := $(VENV)/bin/python
 FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl tests/data/dialogues.jsonl tests/data/russian-questions.jsonl
 FIT_FLOORS ?= --floor hit_at_1=0.84 --floor hit_at_3=0.96 --floor mrr=0.89 --floor answered_right_first=0.69 \
 	--floor unanswerable_refused=0.73 --ceiling false_abstain=0.23 --floor sentence_hit=0.76 \
-	--floor cross_lingual.hit_at_1=0.76 --floor cross_lingual.hit_at_3=0.94 --floor cross_lingual.mrr=0.84 \
-	--floor cross_lingual.answered_right_first=0.58 --floor cross_lingual.unanswerable_refused=0.76 \
-	--ceiling cross_lingual.false_abstain=0.27
+	--floor cross_lingual.hit_at_1=0.80 --floor cross_lingual.hit_at_3=0.94 --floor cross_lingual.mrr=0.87 \
+	--floor cross_lingual.answered_right_first=0.67 --floor cross_lingual.unanswerable_refused=0.74 \
+	--ceiling cross_lingual.false_abstain=0.16
 # The shared dev sets sit beside the repository and are never fit on: checks of the shipped fit.
 EVAL_SET ?= ../shared/eval/dev.jsonl
 EVAL_FLOORS ?= --floor hit_at_1=0.94 --floor hit_at_3=0.99 --floor mrr=0.95 --floor answered_right_first=0.89 \

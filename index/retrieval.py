@@ -168,7 +168,8 @@ class Retriever:
                                               names)
             terms = terms.translated(reading.translations)
             cross_similarities = reading.similarities
-        forms = _question_forms(question, terms)
+        forms = (_question_forms(question, terms) if cross_similarities is None
+                 else [_english_reading(question, terms, self.lexical.knows)])
         vectors = self.embedder.embed(forms)
         units, similarities = self._dense_scores(vectors)
         reading_vector = vectors[0]
@@ -391,6 +392,22 @@ def _names(question: str) -> list[str]:
     """Capitalised words after the first, lower-cased: the names a question asks about."""
     tokens = re.findall(r"\w+", question)
     return [t.lower() for t in tokens[1:] if t[:1].isupper() and t.lower() not in STOPWORDS]
+
+
+def _english_reading(question: str, terms: QueryTerms, knows) -> str:
+    """What the English model is shown of a question in Russian: its words in Latin letters,
+    its Russian words read as corpus words, and Russian words the corpus itself uses; the
+    other Russian words are dropped. The English model reads Cyrillic it does not know as
+    noise that draws every Russian question to the one sentence quoting Russian."""
+    kept = []
+    for token in re.findall(r"\w+|[^\w\s]", question):
+        if not is_cyrillic(token):
+            kept.append(token)
+        elif token.lower() in terms.repaired:
+            kept.append(terms.repaired[token.lower()])
+        elif knows(token.lower()):
+            kept.append(token)
+    return " ".join(kept)
 
 
 def _question_forms(question: str, terms: QueryTerms) -> list[str]:

@@ -91,6 +91,24 @@ def test_russian_words_are_read_as_the_corpus_words_nearest_in_the_model(engine)
     assert "fog" not in unread.words
 
 
+def test_the_english_model_is_shown_the_english_reading_of_a_russian_question(tmp_path, model):
+    # The English model reads Cyrillic it does not know as noise, which drew every Russian
+    # question to the one sentence quoting Russian. It sees the question's Latin words, its
+    # Russian words as read ("туман" -> fog) and the Russian the corpus itself quotes; no other.
+    article = ARTICLE.replace("“the lamp burned all night”", "“лампа горела всю ночь”")
+    engine = hashing_engine(tmp_path, article, _scoring(), model)
+    english = engine.embedder
+    english.texts.clear()
+    engine.retriever.signals("Туман закрыл залив в пятницу?", None, Across(0.9))
+    assert english.texts == ["fog closed bay ?"]
+    english.texts.clear()
+    engine.retriever.signals("Что значит «лампа горела» у Tomas Berg?", None, Across(0.9))
+    assert english.texts == ["« лампа горела » Tomas Berg ?"]
+    english.texts.clear()
+    engine.retriever.signals("Did fog close the bay?")  # an English question is shown as asked
+    assert english.texts == ["Did fog close the bay?"]
+
+
 def test_a_name_asked_in_russian_is_the_name_it_sounds_like(tmp_path):
     # "Маск" transliterates to "mask", one edit from both "mark" and "musk": by its letters it
     # could be either, by its sounds (m-s-k) only Musk; an ending ("Маском") changes nothing.
