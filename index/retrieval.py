@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import faiss
@@ -158,7 +159,7 @@ class Retriever:
         FAISS and BM25 searches, coverage). A follow-up also gets the evidence of its
         question read with the conversation before it (the history_* features); a question
         read `across` languages, its cosines in the multilingual model (the cross_* features)
-        and its words read as the corpus's words."""
+        and its words read as the corpus's words, which are all the English model is shown."""
         terms = self.lexical.repair(question)
         cross_similarities = None
         if across is not None and self.cross_lingual is not None:
@@ -394,7 +395,7 @@ def _names(question: str) -> list[str]:
     return [t.lower() for t in tokens[1:] if t[:1].isupper() and t.lower() not in STOPWORDS]
 
 
-def _english_reading(question: str, terms: QueryTerms, knows) -> str:
+def _english_reading(question: str, terms: QueryTerms, knows: Callable[[str], bool]) -> str:
     """What the English model is shown of a question in Russian: its words in Latin letters,
     its Russian words read as corpus words, and Russian words the corpus itself uses; the
     other Russian words are dropped. The English model reads Cyrillic it does not know as
