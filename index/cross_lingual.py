@@ -59,6 +59,9 @@ class CrossReading:
 
     similarities: np.ndarray  # cosine with every scoring unit, in index order
     translations: dict[str, str]  # Russian word -> the corpus word it was read as
+    # A follow-up's cosines as read after the turn before it ("Сколько стоит Clubhouse? а кто
+    # их подсчитал?"); None for a question read alone.
+    in_conversation: np.ndarray | None = None
 
 
 def embed_for_index(model: MultilingualModel, unit_texts: Sequence[str], vocabulary: Sequence[str],
@@ -107,7 +110,7 @@ class CrossLingualIndex:
         return model, *self._vectors
 
     def read(self, question: str, spellings: dict[str, list[str]], word_match: float | None,
-             names: dict[str, str] | None = None) -> CrossReading:
+             names: dict[str, str] | None = None, conversation: str | None = None) -> CrossReading:
         """The question's cosines with every unit, and its words the corpus does not use read as
         corpus words, when the two are at least `word_match` alike in the model (None: no word
         is read). `spellings`: each such word -> the corpus words it may be a spelling of
@@ -117,12 +120,14 @@ class CrossLingualIndex:
         `names`: its Russian words that are the article's names (lexical.py: "клабхауса" ->
         clubhouse). The cosines are then the mean of the question's as asked and as it reads
         with those names in Latin letters ("…у Clubhouse?"), both embedded in one run: the model
-        knows "Clubhouse" better than "клабхауса", and the question as asked keeps the rest."""
+        knows "Clubhouse" better than "клабхауса", and the question as asked keeps the rest.
+
+        `conversation`: a follow-up as read with the turn before it (conversation.py), read in
+        the same run, in the same ways."""
         model, units, targets = self._prepared()
-        texts = [question]
-        if names:
-            texts.append(_with_names(question, names))
-        vector = model.queries.embed(texts).mean(axis=0)
+        readings = [question] + ([conversation] if conversation else [])
+        texts = [t for text in readings for t in ([text, _with_names(text, names)] if names else [text])]
+        vectors = model.queries.embed(texts).reshape(len(readings), -1, units.shape[1]).mean(axis=1)
         translations: dict[str, str] = {}
         words = list(spellings)
         if word_match is not None and len(targets) and words:
@@ -133,7 +138,7 @@ class CrossLingualIndex:
                     translations[word] = self._targets[best]
                 elif cosine >= word_match:
                     translations[word] = nearest
-        return CrossReading(units @ vector, translations)
+        return CrossReading(units @ vectors[0], translations, units @ vectors[1] if conversation else None)
 
     def _nearest_words(self, model: MultilingualModel, targets: np.ndarray,
                        words: Sequence[str]) -> list[tuple[str, float, np.ndarray]]:

@@ -100,6 +100,9 @@ class Signals:
     reading_vector: np.ndarray | None = None
     cross_lingual: bool = False  # read through the multilingual model: the cross_* columns hold evidence
     cross_mean: float = 0.0  # the question's mean multilingual cosine over every unit: what "near" means for it
+    # A follow-up in Russian: each row's cross_dense and cross_own_dense as the question reads
+    # alone, which abstention judges it by; the cross_* columns hold its reading in the conversation.
+    cross_as_asked: np.ndarray | None = None
 
     def column(self, name: str) -> np.ndarray:
         return self.features[:, SENTENCE_FEATURES.index(name)]
@@ -161,14 +164,19 @@ class Retriever:
         read `across` languages, its cosines in the multilingual model (the cross_* features)
         and its words read as the corpus's words, which are all the English model is shown."""
         terms = self.lexical.repair(question)
-        cross_similarities = None
+        cross_similarities = cross_as_asked = None
         if across is not None and self.cross_lingual is not None:
             guessed = terms.guessed(self.lexical.knows)
             names = {asked: word for asked, word in terms.repaired.items() if word in self.name_words and is_cyrillic(asked)}
             reading = self.cross_lingual.read(question, {w: self.lexical.spellings(w) for w in guessed}, across.word_match,
-                                              names)
+                                              names, follow_up.text if follow_up else None)
             terms = terms.translated(reading.translations)
+            # A follow-up is ranked as read after the turn before ("а кто их подсчитал?" alone
+            # means little) and judged as asked: read with an answered turn, every follow-up
+            # would look answerable, "а он ответил?" too.
             cross_similarities = reading.similarities
+            if reading.in_conversation is not None:
+                cross_similarities, cross_as_asked = reading.in_conversation, reading.similarities
         forms = (_question_forms(question, terms) if cross_similarities is None
                  else [_english_reading(question, terms, self.lexical.knows)])
         vectors = self.embedder.embed(forms)
@@ -199,6 +207,7 @@ class Retriever:
         # BM25 relative to the question's best passage: raw BM25 grows with the question's length.
         top_bm25 = max((float(bm25[p]) for p in candidates), default=0.0)
         rows = []
+        as_asked_rows: list[tuple[float, float]] = []
         matched: set[str] = set()
         for p in candidates:
             passage_similarity = float(dense.get(self._passage_unit[p], _UNREACHED))
@@ -221,9 +230,9 @@ class Retriever:
                     )
                 cross = (0.0, 0.0)
                 if cross_similarities is not None:
-                    cross_own = float(cross_similarities[sentence.own_unit])
-                    cross = (max(cross_own, float(cross_similarities[sentence.context_unit]),
-                                 float(cross_similarities[self._passage_unit[p]])), cross_own)
+                    cross = self._cross(cross_similarities, sentence, p)
+                    if cross_as_asked is not None:
+                        as_asked_rows.append(self._cross(cross_as_asked, sentence, p))
                 # In SENTENCE_FEATURES order (a test checks the two agree).
                 values = (max(own, in_context, passage_similarity), own, in_context, passage_similarity, coverage,
                           around, typed, relative_bm25, *history, *cross)
@@ -245,8 +254,16 @@ class Retriever:
             follow_up=follow_up is not None,
             reading_vector=reading_vector,
             cross_lingual=cross_similarities is not None,
-            cross_mean=float(cross_similarities.mean()) if cross_similarities is not None and len(cross_similarities) else 0.0,
+            cross_mean=float((cross_similarities if cross_as_asked is None else cross_as_asked).mean())
+            if cross_similarities is not None and len(cross_similarities) else 0.0,
+            cross_as_asked=np.array(as_asked_rows, dtype=np.float64).reshape(len(as_asked_rows), 2) if cross_as_asked is not None
+            else None,
         )
+
+    def _cross(self, similarities: np.ndarray, sentence: _Sentence, passage: int) -> tuple[float, float]:
+        """A sentence's cross_dense and cross_own_dense from one reading's cosines with every unit."""
+        own = float(similarities[sentence.own_unit])
+        return max(own, float(similarities[sentence.context_unit]), float(similarities[self._passage_unit[passage]])), own
 
     def _query_weights(self, terms: QueryTerms) -> dict[str, float]:
         """Each question word's share of the question's idf mass, computed once per question
@@ -310,6 +327,9 @@ def _features(signals: Signals, hits: list[Hit], best: int, answer: int) -> dict
     """What abstention judges the best passage by (scoring.ABSTENTION_FEATURES)."""
     row = dict(zip(SENTENCE_FEATURES, signals.features[best]))
     answer_row = dict(zip(SENTENCE_FEATURES, signals.features[answer]))
+    if signals.cross_as_asked is not None:
+        row["cross_dense"] = signals.cross_as_asked[best][0]
+        answer_row["cross_own_dense"] = signals.cross_as_asked[answer][1]
     dense, passage_coverage = row["dense"], row["coverage"] + row["context_coverage"]
     if signals.follow_up:
         # "Who counted them?" meets its answer only as read with the question before it.

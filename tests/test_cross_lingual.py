@@ -15,7 +15,7 @@ from index.evaluation import Question
 from index.fitting import CROSS_STARTING_POINT, collect, cross_validate, fit_cross_lingual
 from index.multilingual import LazyModel
 from index.retrieval import Across
-from index.scoring import Abstention, CrossLingual, Scoring, load_scoring, save_scoring
+from index.scoring import SENTENCE_FEATURES, Abstention, CrossLingual, Scoring, load_scoring, save_scoring
 from tests.fake_embedder import HashingMultilingual
 from tests.fakes import HARBOUR_ARTICLE, hashing_engine
 
@@ -263,3 +263,33 @@ def test_a_multilingual_model_setting_naming_nothing_fails_when_the_engine_loads
                              multilingual_model=str(tmp_path / "no-such-model.bin"))
     with pytest.raises(ModelError, match="no-such-model.bin"):
         Engine.load(settings, HashingEmbedder(), scoring=_scoring())
+
+
+def test_a_russian_follow_up_is_ranked_as_read_after_the_turn_before_and_judged_as_asked(engine, model):
+    # "а что ещё он делал?" alone names nothing of the article; after the question about the
+    # lighthouse keeper it is about him. Its confidence is judged on the question as asked, so
+    # a follow-up of an answered question does not look answerable by that alone.
+    history = ("Что писал смотритель маяка?",)
+    question = "а что ещё он делал?"
+    follow_up = engine.reading(question, history)
+    assert follow_up is not None
+    engine.ask(history[0])  # the model and the units' vectors loaded
+    model.texts.clear()
+    signals = engine.retriever.signals(question, follow_up, Across(0.9))
+    assert model.texts[:2] == [question, f"{history[0]} {question}"]  # one run of the model reads both
+    assert engine.ask(question, history=history).hits[0].passage.text.startswith("The old lighthouse keeper")
+
+    alone = engine.retriever.signals(question, None, Across(0.9))
+    as_asked = {(p, s): row for p, s, row in zip(alone.passages, alone.sentences, alone.features)}
+    judged = signals.cross_as_asked
+    assert judged is not None and judged.shape == (len(signals.features), 2)
+    shared = [i for i, key in enumerate(zip(signals.passages, signals.sentences)) if key in as_asked]
+    assert shared
+    for i in shared:
+        row = as_asked[(signals.passages[i], signals.sentences[i])]
+        assert judged[i].tolist() == [row[SENTENCE_FEATURES.index("cross_dense")],
+                                      row[SENTENCE_FEATURES.index("cross_own_dense")]]
+    assert not np.allclose(signals.column("cross_own_dense")[shared], judged[shared, 1])  # ranked as read in the chat
+    assert alone.cross_as_asked is None
+    assert engine.retriever.signals("And what else did he do?", engine.reading("And what else did he do?",
+                                                                           ("Who kept the lighthouse?",))).cross_as_asked is None
