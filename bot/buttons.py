@@ -1,7 +1,8 @@
 """The buttons under the bot's messages, as plain data, and the callback data they carry
 (at most 64 bytes each):
 
-    ex:<i>          ask example question i (an index into bot.examples' list)
+    ex:<lang>:<i>   ask example question i of the list in that language (bot.examples);
+                    ex:<i>, from before the lists had languages: of the articles' own list
     more:<key>      show the next passages for the question stored under key
     vote:<key>:up   the quoted passage answered the question (or :down)
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from . import texts
 from .i18n import Translator
 
-EXAMPLE_PATTERN = r"^ex:(\d+)$"
+EXAMPLE_PATTERN = r"^ex:(?:([a-z]{2,3}):)?(\d+)$"  # groups: the language (or None), the index
 MORE_PATTERN = r"^more:([0-9a-f]+)$"
 VOTE_PATTERN = r"^vote:([0-9a-f]+):(up|down)$"
 
@@ -29,8 +30,9 @@ class Button:
 Buttons = tuple[tuple[Button, ...], ...]
 
 
-def example_buttons(examples: Sequence[str]) -> Buttons:
-    return tuple((Button(question, f"ex:{i}"),) for i, question in enumerate(examples))
+def example_buttons(examples: Sequence[str], language: str) -> Buttons:
+    """One button per example question of the list in `language` (bot.examples)."""
+    return tuple((Button(question, f"ex:{language}:{i}"),) for i, question in enumerate(examples))
 
 
 def answer_buttons(tr: Translator, key: str, *, more: bool = True, up: int = 0, down: int = 0) -> Buttons:

@@ -23,27 +23,29 @@ QUIT = ("/quit", "/exit")
 
 async def reply_html(line: str, engine: Engine, services: BotServices, chat: ChatContext = LOCAL_USER) -> str:
     """What the bot would send for this line in a private chat; example buttons become a list
-    to answer by number. `chat` is the terminal's user (no Telegram id, the terminal's language)."""
+    to answer by number. `chat` is the terminal's user (no Telegram id, the terminal's language),
+    whose examples the numbers ask."""
     line = line.strip()
-    examples = replies.examples_of(engine, services)
+    examples = replies.examples_of(engine, services, replies.translator_for(chat, services).language)
     if line == "/about":
         return replies.about(chat, engine, services).html
     if line in ("/help", "/start"):
         start = replies.start(chat, engine, services).html
         local_help = replies.translator_for(chat, services)(texts.LOCAL_HELP)
-        return f"{start}\n{numbered(range(len(examples)), examples)}\n\n{local_help}"
+        return f"{start}\n{numbered(examples, examples)}\n\n{local_help}"
     if line.isdigit() and 1 <= int(line) <= len(examples):
         line = examples[int(line) - 1]
     reply = await replies.answer_question(line, chat, engine, services)
     assert isinstance(reply, Reply)  # the terminal has no quota and is no group: never silent
-    pressed = (re.fullmatch(EXAMPLE_PATTERN, button.data) for row in reply.buttons for button in row)
-    offered = [int(match.group(1)) for match in pressed if match]
+    offered = [button.label for row in reply.buttons for button in row if re.fullmatch(EXAMPLE_PATTERN, button.data)]
     return f"{reply.html}\n{numbered(offered, examples)}" if offered else reply.html
 
 
-def numbered(offered: Sequence[int], examples: Sequence[str]) -> str:
-    """No buttons in a terminal: the examples offered (by index), each with the number that asks it."""
-    return "\n".join(f"{i + 1}. {escape(examples[i])}" for i in offered if 0 <= i < len(examples))
+def numbered(offered: Sequence[str], examples: Sequence[str]) -> str:
+    """No buttons in a terminal: the example questions offered, each with the number that asks
+    it; one of another language's list (a reply in Russian in an English terminal) has none, and
+    is typed as it is."""
+    return "\n".join(f"{examples.index(q) + 1}. {escape(q)}" if q in examples else f"• {escape(q)}" for q in offered)
 
 
 def chat_in_terminal(

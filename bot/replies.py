@@ -97,9 +97,9 @@ def titles_of(engine: Engine) -> list[str]:
     return [article.title for article in engine.manifest.articles]
 
 
-def examples_of(engine: Engine, services: BotServices) -> tuple[str, ...]:
-    """The example questions of the articles being served (bot.examples)."""
-    return services.examples.of(engine)
+def examples_of(engine: Engine, services: BotServices, language: str | None) -> tuple[str, ...]:
+    """The example questions of the articles being served, for a reply in `language` (bot.examples)."""
+    return services.examples.of(engine, language)
 
 
 async def ask(engine: Engine, question: str, top_k: int | None = None, history: tuple[str, ...] = ()) -> Answer:
@@ -165,9 +165,9 @@ async def answer_question(
         # Kept before it is offered, with its language: its buttons stay in it whoever presses them.
         key = await asyncio.to_thread(services.questions.add, asked, asker=asker, language=tr.language)
         return Reply(html, answer_buttons(tr, key), remember=asked)
-    examples = examples_of(engine, services)
+    examples = examples_of(engine, services, tr.language)
     html = render.render_not_answered(tr, answer, titles_of(engine), offers_examples=bool(examples), echo_question=echo)
-    return Reply(html, example_buttons(examples))
+    return Reply(html, example_buttons(examples, tr.language))
 
 
 async def _searching(search: Awaitable[Answer], while_searching: Callable[[], Awaitable[object]], after: float) -> Answer:
@@ -189,19 +189,20 @@ def small_talk_reply(
     in a group, thanks and chatter get a reaction."""
     if chat.in_group and not explicit and talk not in REPLIED_IN_GROUPS:
         return Reaction(CHATTER_REACTION)
-    example = examples_of(engine, services)[:1]
     tr = translator_for(chat, services)
+    example = examples_of(engine, services, tr.language)[:1]
     if talk is SmallTalk.GIST:
         html = render.render_gist(tr, gists_of(engine.manifest, engine.passages), example[0] if example else None)
     else:
         html = render.render_small_talk(tr, SMALL_TALK_OPENERS.get(talk), titles_of(engine), example[0] if example else None)
-    return Reply(html, example_buttons(example))
+    return Reply(html, example_buttons(example, tr.language))
 
 
 def empty_ask(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
     """/ask alone: how to use it, with one of the articles' example questions."""
-    examples = examples_of(engine, services)
-    hint = translator_for(chat, services)(texts.EMPTY_ASK_HINT, example=escape(examples[0] if examples else "…"))
+    tr = translator_for(chat, services)
+    examples = examples_of(engine, services, tr.language)
+    hint = tr(texts.EMPTY_ASK_HINT, example=escape(examples[0] if examples else "…"))
     return Reply(hint)
 
 
@@ -213,9 +214,10 @@ def start_afresh(chat: ChatContext, services: BotServices) -> None:
 def start(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
     """/start: what the bot knows, how to ask, and example questions as buttons; a fresh conversation."""
     start_afresh(chat, services)
-    examples = examples_of(engine, services)
-    html = render.render_start(translator_for(chat, services), titles_of(engine), offers_examples=bool(examples))
-    return Reply(html, example_buttons(examples))
+    tr = translator_for(chat, services)
+    examples = examples_of(engine, services, tr.language)
+    html = render.render_start(tr, titles_of(engine), offers_examples=bool(examples))
+    return Reply(html, example_buttons(examples, tr.language))
 
 
 def help_text(bot_username: str, chat: ChatContext, services: BotServices) -> Reply:
@@ -256,14 +258,17 @@ def about(chat: ChatContext, engine: Engine, services: BotServices) -> Reply:
 
 def press_example(
     index: int,
+    language: str | None,
     chat: ChatContext,
     engine: Engine,
     services: BotServices,
     while_searching: Callable[[], Awaitable[object]] | None = None,
 ) -> ButtonAnswer:
-    """An example-question button: that question is asked, and echoed in the answer. A
-    button press, not a question the user typed: it does not count toward the rate limit."""
-    examples = examples_of(engine, services)
+    """An example-question button: question `index` of the list in `language` (None: the
+    articles' own list) is asked, and echoed in the answer. A button press, not a question the
+    user typed: it does not count toward the rate limit."""
+    # Only the bot's languages have lists: a button's data names no other (and the cache stays small).
+    examples = examples_of(engine, services, language if language in i18n.LANGUAGES else None)
     if not 0 <= index < len(examples):
         return ButtonAnswer()
     question = examples[index]

@@ -71,7 +71,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embedder: Embedder, *, progre
         corpus_hash=fingerprint,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         build_seconds=round(seconds, 3),
-        articles=tuple(ArticleInfo(a.id, a.title, a.source, a.date, passages_of[a.id], a.examples) for a in articles),
+        articles=tuple(ArticleInfo(a.id, a.title, a.source, a.date, passages_of[a.id], a.examples,
+                                  a.translated_examples) for a in articles),
         vector_index=describe(vectors),
     )
     export = OnnxExport(embedder, index_dir)  # the model beside the index, for serving without torch

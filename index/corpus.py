@@ -2,7 +2,8 @@
 
 An article may open with a small front-matter header (`---`, `key: value` lines, `---`)
 giving its title, source and date, and `examples:` followed by `- question` lines (the example
-questions the bot offers); without one, its first line is the title. The body is
+questions the bot offers), in the article's language; `examples.ru:` and the like list the ones
+offered to users of another language; without one, its first line is the title. The body is
 cut at blank lines into blocks, and each block is classed as prose or as a heading-like
 line (section headings, photo captions, "You might also like" teasers). Only prose can
 answer a question; the nearest heading is kept as context for the prose under it.
@@ -21,6 +22,7 @@ from .text import clean_text
 ARTICLE_SUFFIXES = (".txt", ".md")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_TRANSLATED_EXAMPLES = re.compile(r"examples\.([a-z]{2,3})")  # the key of a list of examples in that language
 _PROSE_END = tuple('.!…"”»\'')
 # A line this short that does not end like a sentence is a heading or a caption.
 _HEADING_MAX_WORDS = 20
@@ -42,6 +44,8 @@ class Article:
     date: str | None
     paragraphs: tuple[Paragraph, ...] = field(repr=False)
     examples: tuple[str, ...] = ()  # questions the article answers, offered to users as examples
+    # The same offered to users of another interface language, by its code ("ru": `examples.ru:`).
+    translated_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def read_corpus(corpus_dir: Path) -> list[Article]:
@@ -90,6 +94,8 @@ def parse_article(raw: str, article_id: str) -> Article:
         date=meta.get("date"),
         paragraphs=tuple(paragraphs),
         examples=tuple(lists.get("examples", ())),
+        translated_examples={match[1]: tuple(items) for key, items in lists.items()
+                             if (match := _TRANSLATED_EXAMPLES.fullmatch(key)) and items},
     )
 
 

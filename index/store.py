@@ -19,7 +19,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import faiss
@@ -44,6 +44,8 @@ class ArticleInfo:
     passages: int
     # The front matter's example questions; indexes built before they were kept have none.
     examples: tuple[str, ...] = ()
+    # Those for users of another interface language, by its code (`examples.ru:`).
+    translated_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,10 @@ class Manifest:
     @classmethod
     def from_dict(cls, data: dict) -> Manifest:
         data = dict(data)
-        data["articles"] = tuple(ArticleInfo(**{**a, "examples": tuple(a.get("examples", ()))}) for a in data["articles"])
+        data["articles"] = tuple(ArticleInfo(**{
+            **a, "examples": tuple(a.get("examples", ())),
+            "translated_examples": {language: tuple(q) for language, q in a.get("translated_examples", {}).items()},
+        }) for a in data["articles"])
         return cls(**data)
 
 

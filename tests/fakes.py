@@ -48,10 +48,13 @@ OTHER = make_passage(("Musk joined in February.",), position=3)
 ANSWERED = make_answer(QUESTION, [make_hit(SHOWN, answer_sentence=1), make_hit(OTHER, answer_sentence=0)])
 
 
-def make_manifest(*titles: str, passages: int = 6, examples: tuple[str, ...] = EXAMPLES, source: str = "The Source") -> Manifest:
-    """Articles of these titles (one by default), each offering `examples`."""
+def make_manifest(*titles: str, passages: int = 6, examples: tuple[str, ...] = EXAMPLES, source: str = "The Source",
+                  translated_examples: dict[str, tuple[str, ...]] | None = None) -> Manifest:
+    """Articles of these titles (one by default), each offering `examples` (and
+    `translated_examples` to users of those languages)."""
     titles = titles or ("Why Is Everyone Talking About Clubhouse?",)
-    articles = tuple(ArticleInfo(f"a{n}", title, source, "2021-02-14", passages, examples) for n, title in enumerate(titles))
+    articles = tuple(ArticleInfo(f"a{n}", title, source, "2021-02-14", passages, examples, dict(translated_examples or {}))
+                     for n, title in enumerate(titles))
     return Manifest(
         model="test/model", dimension=64, passage_count=passages * len(titles), unit_count=45, chunker_version="3",
         corpus_hash="h", built_at="2025-01-02T03:04:05+00:00", build_seconds=1.0, articles=articles,

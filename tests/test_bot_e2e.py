@@ -57,8 +57,8 @@ async def test_start_lists_the_article_and_example_buttons_that_ask(fake_api, st
     await start_bot()
     reply = await ask(fake_api, "/start")
     assert "Why Is Everyone Talking About" in sent_text(reply)
-    assert buttons(reply) == [f"ex:{i}" for i in range(len(EXAMPLES))] and len(EXAMPLES) == 4
-    fake_api.press_button(reply, "ex:0")
+    assert buttons(reply) == [f"ex:en:{i}" for i in range(len(EXAMPLES))] and len(EXAMPLES) == 4
+    fake_api.press_button(reply, "ex:en:0")
     answer = await fake_api.wait_for_reply(ALICE)
     assert sent_text(answer).startswith(f"❓ <i>{EXAMPLES[0]}</i>\n\n<b>") and TWEET in sent_text(answer)
     assert fake_api.callback_answers
@@ -104,7 +104,7 @@ async def test_unanswerable_question_says_so_without_a_quote(fake_api, start_bot
     reply = await ask(fake_api, "Who wrote Hamlet?")
     text = sent_text(reply)
     assert "couldn't find" in text and "<blockquote" not in text
-    assert buttons(reply) == [f"ex:{i}" for i in range(len(EXAMPLES))]
+    assert buttons(reply) == [f"ex:en:{i}" for i in range(len(EXAMPLES))]
 
 
 async def test_group_answers_only_mentions_replies_and_ask(fake_api, start_bot):

@@ -135,7 +135,7 @@ async def russian_replies(engine: FakeEngine, services: BotServices) -> dict[str
     said["more"] = (await more.follow_up()).html
     said["more again"] = (await replies.press_more(key, RU_USER, engine, services)).notice
     said["expired"] = (await replies.press_more("00ff", RU_USER, engine, services)).notice
-    said["example"] = (await replies.press_example(0, ChatContext(2010, "ru"), engine, services).follow_up()).html
+    said["example"] = (await replies.press_example(0, "ru", ChatContext(2010, "ru"), engine, services).follow_up()).html
     said["start"] = replies.start(RU_USER, engine, services).html
     said["help"] = replies.help_text("qa_bot", RU_USER, services).html
     said["admin help"] = replies.help_text("qa_bot", ADMIN, services).html

@@ -73,7 +73,7 @@ async def test_a_question_the_article_does_not_answer_offers_the_examples(engine
     text = shown(reply.html)
     assert "couldn't find the answer" in text and "Why Is Everyone Talking About Clubhouse?" in text
     assert "<blockquote" not in reply.html and "You could ask" in text and EXAMPLES[0] not in text  # buttons, not a list
-    assert data_of(reply) == [f"ex:{i}" for i in range(len(EXAMPLES))] and reply.remember is None
+    assert data_of(reply) == [f"ex:en:{i}" for i in range(len(EXAMPLES))] and reply.remember is None
     assert labels_of(reply) == list(EXAMPLES)
 
 
@@ -82,7 +82,7 @@ async def test_small_talk_gets_what_the_bot_is_and_one_example_and_is_no_questio
     for _ in range(3):  # more than the two questions a minute these settings allow
         reply = await replies.answer_question(said, ALICE, engine, services)
     assert "I answer questions about the article" in reply.html and "couldn't find" not in reply.html
-    assert f"<i>{EXAMPLES[0]}</i>" in reply.html and data_of(reply) == ["ex:0"] and reply.remember is None
+    assert f"<i>{EXAMPLES[0]}</i>" in reply.html and data_of(reply) == ["ex:en:0"] and reply.remember is None
     assert engine.asked == [] and services.conversations.history(ALICE.conversation) == ()
     assert is_answer(await replies.answer_question(QUESTION, ALICE, engine, services))  # the quota is untouched
     await services.question_log.flush()
@@ -100,7 +100,8 @@ async def test_asked_what_the_article_is_about_the_bot_gives_its_title_and_lead(
     text = shown(reply.html)
     assert text.startswith("📰 Why Is Everyone Talking About Clubhouse?\nMusk invited Putin to Clubhouse. Twitter was abuzz.")
     assert "5 million" not in text and "couldn't find" not in text and "не нашёл" not in text
-    assert (texts.GIST_ASK.singular if chat is not BOB else "Спросите меня") in text and data_of(reply) == ["ex:0"]
+    assert (texts.GIST_ASK.singular if chat is not BOB else "Спросите меня") in text
+    assert data_of(reply) == ["ex:en:0" if chat is not BOB else "ex:ru:0"]
     assert engine.asked == [] and reply.remember is None  # no question: nothing searched, no quota spent
     assert is_answer(await replies.answer_question(QUESTION, ALICE, answering_engine(), services))
 
@@ -202,11 +203,11 @@ async def test_the_terminal_user_has_no_quota(engine, services):
 
 
 async def test_an_example_button_asks_its_question_and_echoes_it(engine, services):
-    pressed = replies.press_example(0, ALICE, engine, services)
+    pressed = replies.press_example(0, "en", ALICE, engine, services)
     assert pressed.notice is None
     reply = await pressed.follow_up()
     assert reply.html.startswith(f"❓ <i>{EXAMPLES[0]}</i>") and is_answer(reply)
-    out_of_range = replies.press_example(len(EXAMPLES), ALICE, engine, services)
+    out_of_range = replies.press_example(len(EXAMPLES), "en", ALICE, engine, services)
     assert out_of_range.notice is None and out_of_range.follow_up is None
 
 
@@ -336,7 +337,7 @@ async def test_only_questions_count_toward_the_rate_limit_and_each_held_back_one
     first = await replies.answer_question(QUESTION, ALICE, engine, services)
     key = data_of(first)[0].removeprefix("more:")
     for _ in range(3):  # example buttons, "More passages" and votes are presses, not questions
-        assert "<b>" in (await replies.press_example(0, ALICE, engine, services).follow_up()).html
+        assert "<b>" in (await replies.press_example(0, "en", ALICE, engine, services).follow_up()).html
     await (await replies.press_more(key, ALICE, engine, services)).follow_up()
     await replies.press_vote(key, True, ALICE, services)
     assert "<b>" in (await replies.answer_question(QUESTION, ALICE, engine, services)).html  # the 2nd
@@ -381,7 +382,7 @@ async def test_inline_queries_have_their_own_larger_budget(engine, services):
 def test_start_help_and_about(engine, services):
     start = replies.start(ALICE, engine, services)
     assert "Why Is Everyone Talking About Clubhouse?" in shown(start.html) and "Try one of these:" in start.html
-    assert data_of(start) == [f"ex:{i}" for i in range(len(EXAMPLES))]
+    assert data_of(start) == [f"ex:en:{i}" for i in range(len(EXAMPLES))]
     assert "/reindex" in replies.help_text("qa_bot", ADMIN, services).html
     user_help = replies.help_text("qa_bot", ALICE, services).html
     assert "/reindex" not in user_help and "@qa_bot your question" in user_help

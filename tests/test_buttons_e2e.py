@@ -18,9 +18,9 @@ import pytest
 from bot import report, texts
 from bot.i18n import translator
 from bot.state import StateDB
+from tests.bot_process import TOKEN, bot_env, spawn, started
 from tests.conftest import BOT_USERNAME
 from tests.fake_telegram import FakeBotApi, eventually
-from tests.test_reliability_restart import TOKEN, bot_env, spawn, started
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
@@ -148,7 +148,7 @@ async def test_the_rate_limit_sequence_one_refusal_per_flood_and_a_log_line_for_
     # Neither commands nor button presses count toward the limit.
     assert "Try one of these" in (await ask(fake_api, "/start")).params["text"]
     assert "/ask" in (await ask(fake_api, "/help")).params["text"]
-    fake_api.press_button(await ask(fake_api, "/start"), "ex:1")
+    fake_api.press_button(await ask(fake_api, "/start"), "ex:en:1")
     assert "<b>" in (await fake_api.wait_for_reply(ALICE, timeout=60)).params["text"]
     fake_api.press_button(first, data_of(first, "more:"))
     assert "<b>" in (await fake_api.wait_for_reply(ALICE, timeout=60)).params["text"]

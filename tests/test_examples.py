@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import shutil
+from dataclasses import replace
 
 import pytest
 
 from bot import replies
+from bot.buttons import EXAMPLE_PATTERN
 from bot.examples import ExampleQuestions, derived_examples, example_questions
 from bot.local_chat import reply_html
 from bot.reply import ChatContext
@@ -20,7 +23,7 @@ from index.corpus import parse_article, read_corpus
 from index.store import read_manifest
 from tests.conftest import REPO
 from tests.fake_embedder import HashingEmbedder
-from tests.fakes import make_manifest, make_passage, open_services
+from tests.fakes import EXAMPLES, FakeEngine, make_answer, make_hit, make_manifest, make_passage, open_services
 
 SECOND_ARTICLE = REPO / "tests" / "data" / "second_article" / "riverside-bike-share.md"
 ARTICLE = REPO / "corpus" / "musk-putin-clubhouse.txt"
@@ -33,6 +36,56 @@ def test_the_front_matter_lists_examples():
     assert parse_article("---\ntitle: T\n---\n\nBody.\n", "a").examples == ()
     [shipped] = read_corpus(REPO / "corpus")
     assert len(shipped.examples) == 4 and all(q.endswith("?") for q in shipped.examples)
+
+
+def test_the_front_matter_lists_examples_for_users_of_another_language():
+    raw = ("---\ntitle: T\nexamples:\n  - First question?\nexamples.ru:\n  - Первый вопрос?\n  - Второй?\n"
+           "examples.xx-long:\n  - Ignored?\nexamples.de:\n---\n\nBody.\n")  # fmt: skip
+    article = parse_article(raw, "a")
+    assert article.examples == ("First question?",)
+    assert article.translated_examples == {"ru": ("Первый вопрос?", "Второй?")}  # an empty list is none
+    [shipped] = read_corpus(REPO / "corpus")
+    assert len(shipped.translated_examples["ru"]) == 4
+
+
+def test_a_reply_in_another_language_offers_that_languages_examples_else_the_articles_own():
+    manifest = make_manifest("One", "Two", examples=("A?", "B?"), translated_examples={"ru": ("А?",)})
+    assert example_questions(manifest, [], language="ru") == ("А?",)  # both articles offer the same one
+    assert example_questions(manifest, [], language="en") == example_questions(manifest, []) == ("A?", "B?")
+    mixed = replace(manifest, articles=(manifest.articles[0], replace(manifest.articles[1], examples=("C?",), translated_examples={})))
+    assert example_questions(mixed, [], language="ru") == ("А?", "C?")  # the second has no Russian list
+
+
+async def test_a_russian_user_is_offered_and_asks_the_russian_examples(tmp_path):
+    russian = ("Сколько загрузок у Clubhouse?", "Что Маск предложил Путину?")
+    engine = FakeEngine({q: make_answer(q, [make_hit()]) for q in (*russian, EXAMPLES[1])},
+                        make_manifest(translated_examples={"ru": russian}))  # fmt: skip
+    ivan, alice = ChatContext(1002, "ru", 1002), ChatContext(1001, "en", 1001)
+    with open_services(tmp_path) as services:
+        start = replies.start(ivan, engine, services)
+        assert [(b.label, b.data) for row in start.buttons for b in row] == [(russian[0], "ex:ru:0"), (russian[1], "ex:ru:1")]
+        assert [b.label for row in replies.start(alice, engine, services).buttons for b in row] == list(EXAMPLES)
+        refusal = await replies.answer_question("Who wrote Hamlet?", ivan, engine, services)
+        assert [b.data for row in refusal.buttons for b in row] == ["ex:ru:0", "ex:ru:1"]
+        # A Russian question is answered in Russian whatever the user's Telegram says: so are its examples.
+        assert [b.label for row in (await replies.answer_question("кто написал Гамлета?", alice, engine, services)).buttons
+                for b in row] == list(russian)  # fmt: skip
+        # Whoever presses, the button asks the question it shows; a button from before the
+        # lists had languages ("ex:1") asks from the articles' own list.
+        [language, index] = re.fullmatch(EXAMPLE_PATTERN, start.buttons[0][0].data).groups()
+        pressed = await replies.press_example(int(index), language, alice, engine, services).follow_up()
+        assert pressed.html.startswith(f"❓ <i>{russian[0]}</i>")
+        [language, index] = re.fullmatch(EXAMPLE_PATTERN, "ex:1").groups()
+        old = await replies.press_example(int(index), language, ivan, engine, services).follow_up()
+        assert old.html.startswith(f"❓ <i>{EXAMPLES[1]}</i>")
+        assert engine.asked[-2:] == [(russian[0], None), (EXAMPLES[1], None)]
+        # The terminal numbers its own language's examples; another language's are typed as they are.
+        terminal = await reply_html("/start", engine, services, ChatContext(None, "ru"))
+        assert f"1. {russian[0]}" in terminal and f"2. {russian[1]}" in terminal
+        refused_in_russian = await reply_html("кто написал Гамлета?", engine, services)
+        assert f"• {russian[0]}" in refused_in_russian and "1. " not in refused_in_russian
+        await reply_html("2", engine, services, ChatContext(None, "ru"))
+        assert engine.asked[-1][0] == russian[1]
 
 
 def test_an_article_without_examples_offers_its_own_questions_then_its_title():
@@ -107,7 +160,8 @@ async def test_start_and_the_refusal_offer_examples_of_each_article(two_articles
 
 @pytest.mark.model
 async def test_every_example_of_the_corpus_is_answered(bot_engine):
-    examples = [q for article in bot_engine.manifest.articles for q in article.examples]
-    assert len(examples) == 4
+    examples = [q for article in bot_engine.manifest.articles
+                for q in (*article.examples, *(q for listed in article.translated_examples.values() for q in listed))]
+    assert len(examples) == 8
     answers = await asyncio.gather(*(asyncio.to_thread(bot_engine.ask, q) for q in examples))
     assert [a.question for a in answers if not a.answered] == []

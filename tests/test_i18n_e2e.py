@@ -18,8 +18,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.model]
 
 IVAN, ALICE = 3001, 3002  # Telegram in Russian, in English
 DEFAULT_SCOPE = json.dumps({"type": "default"}, sort_keys=True)
-# The article's own examples (its front matter), which /start offers, in the article's language.
-[EXAMPLES] = [article.examples for article in read_corpus(REPO / "corpus")]
+# The article's examples (its front matter), which /start offers: its own, in English, and
+# those it lists for users of the Russian interface.
+[ARTICLE] = read_corpus(REPO / "corpus")
+EXAMPLES, RUSSIAN_EXAMPLES = ARTICLE.examples, ARTICLE.translated_examples["ru"]
 
 
 def shown(call) -> str:
@@ -46,18 +48,23 @@ async def test_a_russian_user_gets_start_help_and_refusals_in_russian(fake_api, 
     await start_bot()
     start = await ask(fake_api, "/start", IVAN, "ru")
     assert shown(start).startswith("Здравствуйте! Я отвечаю на вопросы о статье «Why Is Everyone Talking About")
-    assert "Попробуйте, например:" in shown(start) and labels(start) == list(EXAMPLES)
+    assert "Попробуйте, например:" in shown(start) and labels(start) == list(RUSSIAN_EXAMPLES)
     help_text = shown(await ask(fake_api, "/help", IVAN, "ru"))
     assert "/ask <вопрос> – задать вопрос" in help_text and "/forget_me – удалить всё, что я храню о вас" in help_text
     refused = await ask(fake_api, "Who wrote Hamlet?", IVAN, "ru")
     assert shown(refused).startswith("Ответа на этот вопрос нет в статье «")
-    assert shown(refused).endswith("Можно спросить, например:") and labels(refused) == list(EXAMPLES)
+    assert shown(refused).endswith("Можно спросить, например:") and labels(refused) == list(RUSSIAN_EXAMPLES)
     hello = shown(await ask(fake_api, "привет!", IVAN, "ru"))
-    assert hello.startswith("Здравствуйте! Я отвечаю на вопросы о статье «") and f"Например: {EXAMPLES[0]}" in hello
+    assert hello.startswith("Здравствуйте! Я отвечаю на вопросы о статье «") and f"Например: {RUSSIAN_EXAMPLES[0]}" in hello
     fake_api.send_sticker(user_id=IVAN, language_code="ru")
     assert shown(await fake_api.wait_for_reply(IVAN)).startswith("Я понимаю только текст.")
     too_long = shown(await ask(fake_api, "Why? " * 120, IVAN, "ru"))
     assert too_long == "Слишком длинный вопрос: пожалуйста, уложитесь в 500 символов."
+    # A Russian example pressed is asked, and answered, in Russian.
+    fake_api.press_button(start, buttons(start)[1]["callback_data"], user_id=IVAN, language_code="ru")
+    example = await fake_api.wait_for_reply(IVAN, timeout=60)
+    assert shown(example).startswith(f"❓ {RUSSIAN_EXAMPLES[1]}") and "5 million downloads" in shown(example)
+    assert labels(example) == ["Другие фрагменты", "👍", "👎"]
 
 
 async def test_a_russian_user_gets_the_english_passage_under_russian_buttons_and_notices(fake_api, start_bot):
@@ -87,8 +94,9 @@ async def test_a_russian_user_gets_the_english_passage_under_russian_buttons_and
 
 async def test_an_english_user_gets_the_same_in_english(fake_api, start_bot):
     await start_bot()
-    start = shown(await ask(fake_api, "/start", ALICE, "en"))
-    assert start.startswith("Hi! I answer questions about the article “Why Is Everyone Talking About")
+    start = await ask(fake_api, "/start", ALICE, "en")
+    assert shown(start).startswith("Hi! I answer questions about the article “Why Is Everyone Talking About")
+    assert labels(start) == list(EXAMPLES)
     assert "/forget_me – delete what I keep about you" in shown(await ask(fake_api, "/help", ALICE, "en"))
     assert shown(await ask(fake_api, "Who wrote Hamlet?", ALICE, "en")).startswith("I couldn't find the answer")
     answer = await ask(fake_api, "How many downloads does Clubhouse have?", ALICE, "en-US")

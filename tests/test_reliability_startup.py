@@ -18,9 +18,9 @@ from pydantic import ValidationError
 from bot.settings import BotSettings
 from index.cli import main as index_cli
 from index.settings import describe_error
+from tests.bot_process import TOKEN, bot_env, spawn, started
 from tests.conftest import BOT_USERNAME, MODEL, REPO
 from tests.fake_telegram import FakeBotApi
-from tests.test_reliability_restart import TOKEN, bot_env, spawn, started
 
 pytestmark = pytest.mark.model
 HINT = "python -m index build"

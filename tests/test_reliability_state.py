@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import pytest
 import pytest_asyncio
 
+from tests.bot_process import bot_env, replies_in, spawn, started, stored_votes
 from tests.conftest import BOT_USERNAME
 from tests.fake_telegram import FakeBotApi, eventually
-from tests.test_reliability_restart import bot_env, replies_in, spawn, started, stored_votes
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 

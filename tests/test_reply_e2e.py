@@ -80,7 +80,7 @@ async def test_more_passages_and_inline_results_use_the_same_layout(fake_api, st
 async def test_small_talk_in_private_is_a_friendly_word_not_a_refusal_nor_a_question(fake_api, start_bot):
     app = await start_bot(rate_limit_per_minute=1)
     hello = await ask(fake_api, "hi!")
-    assert hello.params["text"].startswith("Hi! I answer questions about the article") and buttons(hello) == ["ex:0"]
+    assert hello.params["text"].startswith("Hi! I answer questions about the article") and buttons(hello) == ["ex:en:0"]
     assert "couldn't find" not in hello.params["text"]
     for said in ("thanks", "who are you?", "🤔"):
         reply = await ask(fake_api, said)
@@ -89,7 +89,7 @@ async def test_small_talk_in_private_is_a_friendly_word_not_a_refusal_nor_a_ques
     gist = await ask(fake_api, "What is this article about?")  # its title and lead, not a refusal
     assert gist.params["text"].startswith("📰 <b>Why Is Everyone Talking About Conversation Between Elon Musk")
     assert "The American entrepreneur used Twitter to invite Vladimir Putin" in gist.params["text"]
-    assert "Ask me anything the article says." in gist.params["text"] and buttons(gist) == ["ex:0"]
+    assert "Ask me anything the article says." in gist.params["text"] and buttons(gist) == ["ex:en:0"]
     # None of it was a question: the one question a minute is still there, and only it is logged.
     assert (await ask(fake_api, DOWNLOADS)).params["text"].startswith("<b>Clubhouse has recorded")
     services = app.bot_data["services"]

@@ -54,9 +54,9 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An example-question button: ask that question."""
-    answer = replies.press_example(
-        int(context.match.group(1)), chat_of(update), engine_of(context), services_of(context), _typing(update)
-    )
+    language, index = context.match.group(1), int(context.match.group(2))
+    answer = replies.press_example(index, language, chat_of(update), engine_of(context), services_of(context),
+                                   _typing(update))
     await answer_button(update, answer)
 
 
