@@ -26,12 +26,13 @@ async def reply_html(line: str, engine: Engine, services: BotServices, chat: Cha
     to answer by number. `chat` is the terminal's user (no Telegram id, the terminal's language),
     whose examples the numbers ask."""
     line = line.strip()
-    examples = replies.examples_of(engine, services, replies.translator_for(chat, services).language)
+    tr = replies.translator_for(chat, services)
+    examples = replies.examples_of(engine, services, tr.language)
     if line == "/about":
         return replies.about(chat, engine, services).html
     if line in ("/help", "/start"):
         start = replies.start(chat, engine, services).html
-        local_help = replies.translator_for(chat, services)(texts.LOCAL_HELP)
+        local_help = tr(texts.LOCAL_HELP)
         return f"{start}\n{numbered(examples, examples)}\n\n{local_help}"
     if line.isdigit() and 1 <= int(line) <= len(examples):
         line = examples[int(line) - 1]
