@@ -240,6 +240,8 @@ class Retriever:
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
         known = sum(1 for w in terms.words if self.lexical.knows(w))
         names = _names(question)
+        # "Near" for this question is measured on its reading as asked (a follow-up's too).
+        as_asked = cross_similarities if cross_as_asked is None else cross_as_asked
         return Signals(
             terms=terms,
             passages=np.array([r[0] for r in rows], dtype=np.int64),
@@ -254,10 +256,8 @@ class Retriever:
             follow_up=follow_up is not None,
             reading_vector=reading_vector,
             cross_lingual=cross_similarities is not None,
-            cross_mean=float((cross_similarities if cross_as_asked is None else cross_as_asked).mean())
-            if cross_similarities is not None and len(cross_similarities) else 0.0,
-            cross_as_asked=np.array(as_asked_rows, dtype=np.float64).reshape(len(as_asked_rows), 2) if cross_as_asked is not None
-            else None,
+            cross_mean=float(as_asked.mean()) if as_asked is not None and len(as_asked) else 0.0,
+            cross_as_asked=None if cross_as_asked is None else np.array(as_asked_rows, dtype=np.float64).reshape(-1, 2),
         )
 
     def _cross(self, similarities: np.ndarray, sentence: _Sentence, passage: int) -> tuple[float, float]:
