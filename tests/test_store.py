@@ -30,6 +30,23 @@ def test_build_writes_a_manifest_that_describes_the_index(built):
     assert {p.name for p in index_dir.iterdir()} == {MANIFEST, PASSAGES, VECTORS, EMBEDDINGS, EMBEDDING_KEYS}
 
 
+def test_example_questions_of_each_language_survive_the_manifest(built, tmp_path):
+    """The bot offers the examples read back from manifest.json, not from the corpus."""
+    index_dir, _ = built
+    article = read_index(index_dir, model="test/hashing").manifest.articles[0]
+    assert article.examples[0] == "What did Musk tweet to Putin?"
+    assert article.translated_examples["ru"][0] == "Что Маск предложил Путину?"
+    assert all(isinstance(q, tuple) for q in article.translated_examples.values())
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "plain.txt").write_text("---\ntitle: Plain\n---\n\nA paragraph about nothing much at all.\n", encoding="utf-8")
+    plain_dir = tmp_path / "plain-index"
+    build_index(corpus, plain_dir, HashingEmbedder())
+    plain = read_index(plain_dir, model="test/hashing").manifest.articles[0]
+    assert plain.examples == () and plain.translated_examples == {}
+
+
 def test_engine_loads_and_answers_with_the_fake_model(built):
     index_dir, _ = built
     settings = IndexSettings(_env_file=None, index_dir=index_dir, embedding_model="test/hashing")
