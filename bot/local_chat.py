@@ -18,7 +18,9 @@ from .reply import LOCAL_USER, ChatContext, Reply
 from .services import BotServices
 
 ANSI_BOLD = ("\033[1m", "\033[0m")
-QUIT = ("/quit", "/exit")
+# What leaves the terminal chat: the commands, and the words a Python or shell prompt takes
+# ("q" alone asks nothing; typed here, it would be read as a follow-up and refused).
+QUIT = frozenset({"/quit", "/exit", "quit", "exit", "q", ":q"})
 
 
 async def reply_html(line: str, engine: Engine, services: BotServices, chat: ChatContext = LOCAL_USER) -> str:
@@ -71,7 +73,7 @@ def chat_in_terminal(
             except (EOFError, KeyboardInterrupt):
                 write("")
                 return
-            if line.strip() in QUIT:
+            if line.strip().lower() in QUIT:
                 return
             write(render.to_plain(loop.run_until_complete(reply_html(line, engine, services, chat)), bold=bold))
     finally:

@@ -57,6 +57,12 @@ def test_terminal_chat_answers_through_the_same_replies(engine, services):
     assert len(engine.asked) == 3  # no rate limit in a terminal (the settings allow 1 a minute)
 
 
+@pytest.mark.parametrize("leave", ["/quit", "/exit", "quit", "Exit", "q", ":q"])
+def test_the_words_a_prompt_takes_leave_the_chat(engine, services, leave):
+    output = chat(engine, services, ["What did Musk tweet to Putin?", f" {leave} ", "unreached"])
+    assert len(output) == 2 and [q for q, _ in engine.asked] == ["What did Musk tweet to Putin?"]
+
+
 def test_end_of_input_leaves_the_chat(engine, services):
     output = chat(engine, services, [])
     assert len(output) == 2 and output[-1] == ""
