@@ -8,7 +8,7 @@ scoring's own weights for such questions (scoring.CrossLingual), never taken as 
   Off-topic questions get cosines in much the same range, so they rank, not decide.
 - **words read across languages**: a Russian word the corpus never uses and the
   transliteration bridge (lexical.py) could not map is replaced by the corpus word nearest
-  to it in the same model ("пригласил" -> "invite", "загрузок" -> "downloads"), when their
+  to it in the same model ("приглашение" -> "invite", "слушателей" -> "listening"), when their
   cosine reaches the fit's `word_match`. Word coverage, BM25 and the English model then see
   an English reading of the question, as they see a repaired typo.
 
