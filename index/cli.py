@@ -174,6 +174,7 @@ def answer_json(answer: Answer, threshold: float) -> dict:
         "threshold": round(threshold, 4),
         "follow_up_of": answer.follow_up_of,
         "cross_lingual": answer.cross_lingual,
+        "read_as": dict(answer.read_as),
         "passages": [
             {
                 "text": hit.passage.text,
@@ -195,6 +196,8 @@ def render_plain(answer: Answer, threshold: float) -> str:
     read = ", read in Russian through the multilingual model" if answer.cross_lingual else ""
     lines = [f"Q: {answer.question}",
              f"  {verdict}: confidence {answer.confidence:.2f}, the bot answers at {threshold:.2f} or more{read}"]
+    if answer.read_as:
+        lines.append("  read as: " + ", ".join(f"{asked} -> {word}" for asked, word in answer.read_as))
     if not answer.answered:
         lines.append("  The article does not seem to answer this. Closest passages:")
     for rank, hit in enumerate(answer.hits, start=1):

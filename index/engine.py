@@ -31,6 +31,10 @@ class Answer:
     confidence: float
     follow_up_of: str | None = None  # the earlier question a follow-up was read with
     cross_lingual: bool = False  # a question in Russian, read through the multilingual model
+    # Words of the question read as other words, as asked -> the corpus word: typos repaired,
+    # names transliterated, Russian words read across languages. Shown by `index ask`, so an
+    # operator sees why a question was answered as it was.
+    read_as: tuple[tuple[str, str], ...] = ()
 
 
 TURN_CACHE = 1024  # earlier turns remembered for reading follow-ups
@@ -166,9 +170,10 @@ def judge(signals: Signals, passages: list[Passage], question: str, top_k: int, 
     the best one answers it (`threshold`: the confidence needed, else the scoring's own)."""
     scoring = scoring.for_question(signals.cross_lingual)
     retrieval = rank(signals, passages, scoring, top_k)
+    read_as = tuple(signals.terms.repaired.items())
     if not retrieval.hits:
-        return Answer(question, False, (), 0.0, cross_lingual=signals.cross_lingual)
+        return Answer(question, False, (), 0.0, cross_lingual=signals.cross_lingual, read_as=read_as)
     confidence = scoring.abstention.confidence(retrieval.features)
     threshold = scoring.abstention.threshold if threshold is None else threshold
     return Answer(question, confidence >= threshold, tuple(retrieval.hits), confidence,
-                  cross_lingual=signals.cross_lingual)
+                  cross_lingual=signals.cross_lingual, read_as=read_as)

@@ -74,7 +74,9 @@ def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeyp
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "answered", "confidence", "threshold", "follow_up_of", "cross_lingual", "passages"}
+    assert set(first) == {"question", "answered", "confidence", "threshold", "follow_up_of", "cross_lingual", "read_as",
+                          "passages"}
+    assert first["read_as"] == {}  # every word is the article's own
     assert first["answered"] is True and TWEET in first["passages"][0]["text"] and first["cross_lingual"] is False
     assert first["confidence"] >= first["threshold"] > second["confidence"]  # what decides, as the bot decides
     assert set(first["passages"][0]) == {"text", "answer", "score", "article", "position"}
@@ -86,8 +88,15 @@ def test_a_question_in_russian_is_read_through_the_multilingual_model(env, capsy
     assert main(["ask", "--json", "Сколько раз скачали Clubhouse?"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["cross_lingual"] is True and "5 million downloads" in answer["passages"][0]["text"]
+    assert answer["read_as"] == {"скачали": "downloads"}  # the word read across languages, shown
     assert main(["ask", "Сколько раз скачали Clubhouse?"]) == 0
-    assert "read in Russian through the multilingual model" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "read in Russian through the multilingual model" in out and "read as: скачали -> downloads" in out
+
+
+def test_ask_shows_a_repaired_typo(env, capsys):
+    assert main(["ask", "--json", "What did Musk tweeet to Putin?"]) == 0
+    assert json.loads(capsys.readouterr().out)["read_as"] == {"tweeet": "tweet"}
 
 
 def test_build_keeps_the_multilingual_vectors_beside_the_index(built_index):
