@@ -4,10 +4,11 @@ Every question is searched once (`Retriever.signals`); fitting then only re-weig
 cached signals, so a whole grid of ranking weights and a logistic model cost seconds.
 
 The fit, each step on the training questions only:
-1. ranking weights: a small grid over the three weights that matter (coverage, the share
-   a word counts for when found only around the sentence, the answer-type bonus; the
-   cosine's weight stays 1 and sets the scale), choosing the point with the best mean
-   reciprocal rank of the first answering passage, ties to the least move from the start;
+1. ranking weights: a small grid over the four weights that matter (coverage, the share
+   a word counts for when found only around the sentence, the answer-type bonus and that
+   of a quotation question; the cosine's weight stays 1 and sets the scale), choosing the
+   point with the best mean reciprocal rank of the first answering passage, ties to the
+   least move from the start;
 2. answer-sentence weights: the same over its coverage and answer-type weights, choosing
    what most often puts the answer in the bold sentence;
 3. abstention: logistic regression of "answerable" on the best passage's
@@ -44,6 +45,7 @@ RANKING_GRID = {
     "coverage": (0.3, 0.45, 0.6, 0.75, 0.9, 1.1, 1.3, 1.6),
     "context_share": (0.2, 0.4, 0.6, 0.8),
     "typed": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3),
+    "quotation": (0.0, 0.1, 0.2, 0.3, 0.5, 0.8),
 }
 # A follow-up's reading with the conversation (conversation.py), fit on the dialogues only:
 # the history_* features are 0 for a question read alone, so these weights cannot move it.
@@ -121,6 +123,10 @@ class Example:
     passages: list[Passage]  # the engine's, which the signals' passage numbers point into
     # A question in Russian, searched once per WORD_MATCH_GRID value (its signals: the first).
     readings: dict[float | None, Signals] = field(default_factory=dict)
+    # Reciprocal ranks worked out so far, keyed by the ranking weights of the features this
+    # question has: a grid point that only moves weights of features it lacks (a quotation
+    # question's own bonus, a follow-up's) ranks it as before, so it is not ranked again.
+    _reciprocal_ranks: dict[bytes, float] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def signals_for(self, scoring: Scoring) -> Signals:
         """The signals as this fit reads the question (its word_match, for one in Russian)."""
@@ -130,6 +136,16 @@ class Example:
 
     def reading(self, word_match: float | None) -> Example:
         return replace(self, signals=self.readings[word_match])
+
+    def reciprocal_rank(self, scoring: Scoring) -> float:
+        """1 / the rank of the first passage holding an answer (0: none in the first K)."""
+        weights = scoring.for_question(self.signals.cross_lingual).weights("ranking")
+        key = weights[self.signals.features.any(axis=0)].tobytes()
+        if key not in self._reciprocal_ranks:
+            ranked = rank(self.signals, self.passages, scoring.for_question(self.signals.cross_lingual), K).hits
+            position = first_hit_rank(self.question, [h.passage.text for h in ranked])
+            self._reciprocal_ranks[key] = 1.0 / position if position else 0.0
+        return self._reciprocal_ranks[key]
 
 
 def collect(engine: Engine, questions: list[Question]) -> list[Example]:
@@ -216,10 +232,11 @@ def _only(weights: dict[str, float], grid: dict) -> dict[str, float]:
     return {k: weights.get(k, 0.0) for k in grid}
 
 
-def ranking_weights(coverage: float, context_share: float, typed: float) -> dict[str, float]:
+def ranking_weights(coverage: float, context_share: float, typed: float, quotation: float) -> dict[str, float]:
     """A passage's sentence: its best cosine, its coverage (a word around it counting
-    context_share of one in it) and the answer-type bonus."""
-    return {"dense": 1.0, "coverage": coverage, "context_coverage": round(coverage * context_share, 6), "typed": typed}
+    context_share of one in it), the answer-type bonus and a quotation question's own one."""
+    return {"dense": 1.0, "coverage": coverage, "context_coverage": round(coverage * context_share, 6), "typed": typed,
+            "quotation": quotation}
 
 
 def answer_weights(coverage: float, typed: float) -> dict[str, float]:
@@ -292,12 +309,7 @@ def stratified_folds(examples: list[Example], folds: int, seed: int) -> list[int
 
 
 def _mean_reciprocal_rank(answerable: list[Example], scoring: Scoring) -> float:
-    total = 0.0
-    for e in answerable:
-        ranked = rank(e.signals, e.passages, scoring.for_question(e.signals.cross_lingual), K).hits
-        position = first_hit_rank(e.question, [h.passage.text for h in ranked])
-        total += 1.0 / position if position else 0.0
-    return total / max(len(answerable), 1)
+    return sum(e.reciprocal_rank(scoring) for e in answerable) / max(len(answerable), 1)
 
 
 def _sentence_hits(answerable: list[Example], scoring: Scoring) -> float:

@@ -10,7 +10,9 @@ embedding misses it. Every sentence of a candidate passage gets its signals:
                found in the sentence; context coverage: those found only around it
     typed    = whether the sentence holds the kind of answer the question asks for (a
                name for "who", a number for "how many", a quotation for "what did X
-               say"; answer_types.py)
+               say"; answer_types.py); quotation: the same for quotation questions alone,
+               weighed apart (a sentence quoting what was said is the answer far more
+               surely than one holding some number or name)
 
 and `Scoring` (scoring.py) fuses them: a passage scores as its best sentence. The dense
 cosine carries meaning and paraphrase; coverage lifts the sentences holding the
@@ -31,7 +33,7 @@ import numpy as np
 
 from pathlib import Path
 
-from .answer_types import AnswerEvidence, answer_evidence, expected_answer_type
+from .answer_types import AnswerEvidence, AnswerType, answer_evidence, expected_answer_type
 from .cross_lingual import CrossLingualIndex
 from .embedding import Embedder
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, is_cyrillic, stem
@@ -219,6 +221,7 @@ class Retriever:
                 coverage = sum(w for t, w in query_weights.items() if t in sentence.own_stems)
                 around = sum(w for t, w in query_weights.items() if t in sentence.context_stems)
                 typed = float(bool(question_type and sentence.evidence.carries(question_type, question_words)))
+                quotation = typed if question_type is AnswerType.QUOTE else 0.0
                 history = (0.0, 0.0, 0.0)
                 if follow_up:
                     around_too = sentence.own_stems | sentence.context_stems
@@ -235,7 +238,7 @@ class Retriever:
                         as_asked_rows.append(self._cross(cross_as_asked, sentence, p))
                 # In SENTENCE_FEATURES order (a test checks the two agree).
                 values = (max(own, in_context, passage_similarity), own, in_context, passage_similarity, coverage,
-                          around, typed, relative_bm25, *history, *cross)
+                          around, typed, quotation, relative_bm25, *history, *cross)
                 rows.append((p, sentence.number, values))
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
         known = sum(1 for w in terms.words if self.lexical.knows(w))

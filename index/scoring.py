@@ -38,6 +38,9 @@ SENTENCE_FEATURES = (
     "coverage",  # idf share of the question's content words in the sentence
     "context_coverage",  # idf share found only around it (heading, neighbours, its passage)
     "typed",  # 1 when it holds the kind of answer asked for (answer_types.py)
+    # The same for "what did X tweet / say" alone: its own weight, because a quotation question
+    # names people the opening paragraphs name too, and name coverage pulls it there.
+    "quotation",  # 1 when the question asks for words said and the sentence quotes them
     "bm25",  # its passage's BM25 score over the question's best passage's
     # A follow-up's ("Who translated it?") reading with the conversation, 0 for other questions:
     "history_dense",  # best cosine with this question's embedding plus the earlier turn's

@@ -72,6 +72,45 @@ def test_typed_marks_sentences_holding_the_kind_of_answer_asked_for(engine):
     assert _row(engine, "Was there fog?", "Fog closed")["typed"] == 0.0  # asks for no kind of answer
 
 
+def test_quotation_marks_a_quoting_sentence_for_a_quotation_question_only(engine):
+    asked = "What did the keeper write in his log?"
+    assert _row(engine, asked, "the lamp burned")["quotation"] == 1.0
+    assert _row(engine, asked, "Visitors may climb")["quotation"] == 0.0  # no quotation in it
+    # Another kind of answer asked for: `typed` marks it, `quotation` stays 0.
+    number = _row(engine, "How many ferry passengers were counted?", "4,000")
+    assert number["typed"] == 1.0 and number["quotation"] == 0.0
+
+
+# The name asked about fills one paragraph; the words said are quoted in another.
+FAIR_ARTICLE = """title: Fair news
+
+The Cider Fair
+
+Farmer Ines Vidal pressed cider for the fair. Ines Vidal sold her cider by the barrel.
+
+The Prize
+
+At the prize table she told reporters: “the apples were sweeter than ever this year”.
+"""
+
+
+@pytest.fixture(scope="module")
+def fair(tmp_path_factory) -> Engine:
+    return hashing_engine(tmp_path_factory.mktemp("fair"), FAIR_ARTICLE, _hand_scoring())
+
+
+def test_a_quotation_questions_own_weight_ranks_the_quoting_passage_first(fair):
+    signals = fair.retriever.signals("What did Ines Vidal say about her cider?")
+    plain = _hand_scoring().replace(ranking={"dense": 1.0, "coverage": 0.6})
+    quoting = plain.replace(ranking={**plain.ranking, "quotation": 5.0})
+    assert "Farmer Ines Vidal" in rank(signals, fair.passages, plain, 1).hits[0].passage.text  # the name pulls
+    assert "At the prize table" in rank(signals, fair.passages, quoting, 1).hits[0].passage.text
+    # The weight moves nothing for a question that asks for no quotation.
+    other = fair.retriever.signals("Who sold cider by the barrel?")
+    assert ([h.passage.text for h in rank(other, fair.passages, quoting, 3).hits]
+            == [h.passage.text for h in rank(other, fair.passages, plain, 3).hits])
+
+
 def test_dense_is_the_best_of_the_sentence_alone_in_context_and_its_passage(engine):
     row = _row(engine, "mended nets", "mended nets")
     assert row["dense"] == pytest.approx(max(row["own_dense"], row["context_dense"], row["passage_dense"]))
@@ -229,6 +268,24 @@ def test_cross_validation_scores_each_question_with_a_fit_that_did_not_see_it(en
     assert report["held_out"]["questions"] == len(QUESTIONS)
     assert sum(row["questions"] for row in report["per_fold"]) == len(QUESTIONS)
     assert isinstance(report["scoring"], Scoring)
+
+
+def test_a_remembered_reciprocal_rank_is_the_one_a_fresh_ranking_gives(fair):
+    # The grid search remembers each question's rank per weights of the features it has, so
+    # weights of features it lacks must not change its rank; weights of those it has must.
+    questions = [Question("What did Ines Vidal say about her cider?", ("sweeter than ever",)),
+                 Question("Who sold cider by the barrel?", ("sold her cider",)),
+                 Question("apples prize", ("sweeter than ever",))]
+    examples = collect(fair, questions)
+    grid = [_hand_scoring().replace(ranking={"dense": 1.0, "coverage": c, "quotation": q})
+            for c in (0.0, 0.6, 3.0) for q in (0.0, 5.0)]
+    seen = set()
+    for scoring in grid:
+        for e in examples:
+            fresh = collect(fair, [e.question])[0]
+            assert e.reciprocal_rank(scoring) == fresh.reciprocal_rank(scoring)
+            seen.add(e.reciprocal_rank(scoring))
+    assert seen == {0.5, 1.0}  # the grid does move ranks
 
 
 def test_a_fit_learns_to_refuse_what_the_corpus_does_not_hold(engine):
