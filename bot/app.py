@@ -24,7 +24,7 @@ from telegram.ext import (
 from index import Engine
 
 from . import profile
-from .buttons import EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
+from .buttons import CLOSEST_PATTERN, EXAMPLE_PATTERN, MORE_PATTERN, VOTE_PATTERN
 from .conflict import ConflictWatch
 from .handlers import access, admin, errors, feedback, info, questions
 from .services import BotServices
@@ -100,6 +100,7 @@ def add_handlers(application: Application) -> None:
             MessageHandler(MESSAGES & PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, questions.non_text),
             CallbackQueryHandler(questions.example_button, pattern=EXAMPLE_PATTERN),
             CallbackQueryHandler(questions.more_button, pattern=MORE_PATTERN),
+            CallbackQueryHandler(questions.closest_button, pattern=CLOSEST_PATTERN),
             CallbackQueryHandler(feedback.vote_button, pattern=VOTE_PATTERN),
             InlineQueryHandler(questions.inline_query),
         ]

@@ -4,6 +4,7 @@
     ex:<lang>:<i>   ask example question i of the list in that language (bot.examples);
                     ex:<i>, from before the lists had languages: of the articles' own list
     more:<key>      show the next passages for the question stored under key
+    near:<key>      under a refusal: show the passage the question stored under key came nearest to
     vote:<key>:up   the quoted passage answered the question (or :down)
 """
 
@@ -17,6 +18,7 @@ from .i18n import Translator
 
 EXAMPLE_PATTERN = r"^ex:(?:([a-z]{2,3}):)?(\d+)$"  # groups: the language (or None), the index
 MORE_PATTERN = r"^more:([0-9a-f]+)$"
+CLOSEST_PATTERN = r"^near:([0-9a-f]+)$"
 VOTE_PATTERN = r"^vote:([0-9a-f]+):(up|down)$"
 
 
@@ -33,6 +35,13 @@ Buttons = tuple[tuple[Button, ...], ...]
 def example_buttons(examples: Sequence[str], language: str) -> Buttons:
     """One button per example question of the list in `language` (bot.examples)."""
     return tuple((Button(question, f"ex:{language}:{i}"),) for i, question in enumerate(examples))
+
+
+def refusal_buttons(tr: Translator, key: str | None, examples: Sequence[str], language: str) -> Buttons:
+    """Under a refusal: the example questions its text offers, then "The closest passage" while
+    it is on offer (`key`: the refused question as kept)."""
+    closest = ((Button(tr(texts.CLOSEST_BUTTON), f"near:{key}"),),) if key else ()
+    return example_buttons(examples, language) + closest
 
 
 def answer_buttons(tr: Translator, key: str, *, more: bool = True, up: int = 0, down: int = 0) -> Buttons:

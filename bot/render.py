@@ -249,6 +249,14 @@ def render_more(
     return "\n\n".join([header, *blocks])
 
 
+def render_closest(tr: Translator, question: str, hit: Hit, links: Mapping[str, str] = NO_LINKS) -> str:
+    """The passage a refused question came nearest to, which the user asked to see: under a
+    caveat, laid out as an answer is."""
+    header = f"{question_line(tr, question)}\n{tr(texts.CLOSEST_CAVEAT)}"
+    room = VISIBLE_BUDGET - visible_units(f"{header}\n{source_line(tr, hit.passage, links)}") - 4
+    return f"{header}\n\n{answer_block(tr, hit, links, answer_budget=room)}"
+
+
 def render_inline_hit(tr: Translator, question: str, hit: Hit, links: Mapping[str, str] = NO_LINKS) -> str:
     """The message a user sends into a chat by picking an inline result."""
     header = question_line(tr, question)

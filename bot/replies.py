@@ -16,6 +16,8 @@ The buttons under an answer find it in the state database (bot.questions) under 
 so they work after a restart: a vote is the voter's current opinion (pressed again, taken
 back; the other one, changed) and the keyboard shows the counts; "More passages" is served
 once, then its button goes; after a 👎 in a private chat the voter is asked what was wrong.
+A refusal keeps the passage the question came nearest to the same way, behind "The closest
+passage", served once under a caveat.
 
 Every reply is in the user's language: `translator_for(chat, services)` picks it from the words
 of the message it answers when they are Russian, else from Telegram's `language_code` (bot.i18n),
@@ -35,7 +37,7 @@ from html import escape
 from index import Answer, Engine
 
 from . import i18n, render, report, texts
-from .buttons import Buttons, answer_buttons, example_buttons
+from .buttons import Buttons, answer_buttons, example_buttons, refusal_buttons
 from .feedback import Vote
 from .gist import gists_of
 from .i18n import Translator
@@ -167,7 +169,14 @@ async def answer_question(
         return Reply(html, answer_buttons(tr, key), remember=asked)
     examples = examples_of(engine, services, tr.language)
     html = render.render_not_answered(tr, answer, titles_of(engine), offers_examples=bool(examples), echo_question=echo)
-    return Reply(html, example_buttons(examples, tr.language))
+    key = None
+    if asker is not None and answer.hits:
+        # A refusal is a judgement, and some answerable questions are refused: the passage the
+        # question came nearest to is kept, one press away, shown under a caveat (press_closest).
+        top = answer.hits[0]
+        nearest = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
+        key = await asyncio.to_thread(services.questions.add, nearest, asker=asker, language=tr.language)
+    return Reply(html, refusal_buttons(tr, key, examples, tr.language))
 
 
 async def _searching(search: Awaitable[Answer], while_searching: Callable[[], Awaitable[object]], after: float) -> Answer:
@@ -308,6 +317,37 @@ async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotS
         return Reply(render.render_more(tr, asked.question, others, render.article_links(engine.manifest)))
 
     return ButtonAnswer(follow_up=more, keyboard=keyboard)
+
+
+async def press_closest(key: str, chat: ChatContext, engine: Engine, services: BotServices,
+                        press_id: str | None = None) -> ButtonAnswer:
+    """"The closest passage" under a refusal: the passage the refused question came nearest to,
+    under a caveat, once; then the button goes and the example questions stay. `press_id` as
+    for press_more, whose once-only claim it shares (a refusal has no "More passages").
+    Callers hold `services.answer_locks(key)`."""
+    tr = translator_for(chat, services)
+    press_id = press_id or _new_press_id()
+    kept = await asyncio.to_thread(services.questions.get, key)
+    if kept is None:
+        return ButtonAnswer(_not_kept(tr, services))
+    language = i18n.language_of(kept.language, services.settings.default_language)
+    keyboard = example_buttons(examples_of(engine, services, language), language)
+    if not await asyncio.to_thread(services.questions.claim_more, key, press_id):
+        return ButtonAnswer(tr(texts.CLOSEST_ALREADY_SHOWN), keyboard=keyboard)
+    asked = kept.asked
+
+    async def closest() -> Reply:
+        try:
+            # Asked again, as "More passages" is: the index may have been rebuilt since.
+            answer = await ask(engine, asked.question, 1, asked.history)
+        except BaseException:
+            await asyncio.to_thread(services.questions.release_more, key, press_id)  # may be pressed again
+            raise
+        if not answer.hits:
+            return Reply(f"{render.question_line(tr, asked.question)}\n\n{tr(texts.NO_OTHER_PASSAGE)}")
+        return Reply(render.render_closest(tr, asked.question, answer.hits[0], render.article_links(engine.manifest)))
+
+    return ButtonAnswer(follow_up=closest, keyboard=keyboard)
 
 
 async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotServices,

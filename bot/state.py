@@ -16,8 +16,9 @@ the methods block, so callers run them off the event loop.
              and voter (version 3; before, one row per press), with the answer sentence
              shown (version 2) and what was wrong, in the voter's words (version 3)
     answers  the answers behind buttons (bot.questions): the question, the history it was
-             read with, the passage shown, under the short key the buttons carry; whether
-             "More passages" was served; the interface language it was given in (version 4),
+             read with, the passage shown (for a refusal: the nearest, behind "The closest
+             passage"), under the short key the buttons carry; whether "More passages" (or the
+             closest passage) was served; the interface language it was given in (version 4),
              which its buttons keep whoever presses them. Pruned after ANSWER_BUTTONS_DAYS.
     vote_prompts  the "what was wrong?" messages sent after a 👎, so a reply to one is kept
              with the vote (and not answered as a question); pruned with the answers.

@@ -36,6 +36,8 @@ RATE_LIMITED = Plural("Too many questions — try again in {seconds} second.", "
 # ---- buttons ---------------------------------------------------------------------------------
 
 MORE_PASSAGES_BUTTON = N_("More passages")
+# Translators: under "I couldn't find the answer…": shows the passage the question came nearest to.
+CLOSEST_BUTTON = N_("🔎 The closest passage")
 HELPFUL_BUTTON = N_("👍")
 NOT_HELPFUL_BUTTON = N_("👎")
 # Translators: a vote button with its count of votes, e.g. "👍 2" (without a count while it has none).
@@ -52,6 +54,7 @@ VOTE_COUNTED_UP = N_("Thanks for the feedback: 👍 counted. Press it again to t
 VOTE_COUNTED_DOWN = N_("Thanks for the feedback: 👎 counted. Press it again to take it back.")
 VOTE_WITHDRAWN = N_("Your vote is taken back.")
 MORE_ALREADY_SHOWN = N_("The other passages are already shown.")
+CLOSEST_ALREADY_SHOWN = N_("The closest passage is already shown.")
 # Translators: after a 👎 in a private chat, once per answer; a reply to it is kept with the vote.
 WHAT_WAS_WRONG = N_(
     "Sorry it didn't help. What was wrong with that answer? <i>Reply to this message</i> in a few "
@@ -80,6 +83,8 @@ NOT_ANSWERED = N_("I couldn't find the answer to that in {what_i_know}.")
 # Translators: over the example questions, which are buttons under the message (in the article's language).
 YOU_COULD_ASK = N_("You could ask, for example:")
 NO_OTHER_PASSAGE = N_("No other passage matches that question.")
+# Translators: over the passage a refused question came nearest to, which the user asked to see.
+CLOSEST_CAVEAT = N_("It may not answer your question, but this is the closest the article comes:")
 # Translators: fills {what_i_know} in "I couldn't find the answer to that in …" and in "I answer
 # questions about …" (both take the prepositional case in Russian: "в статье", "о статье").
 ONE_ARTICLE = N_("the article {title}")

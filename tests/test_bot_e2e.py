@@ -104,7 +104,8 @@ async def test_unanswerable_question_says_so_without_a_quote(fake_api, start_bot
     reply = await ask(fake_api, "Who wrote Hamlet?")
     text = sent_text(reply)
     assert "couldn't find" in text and "<blockquote" not in text
-    assert buttons(reply) == [f"ex:en:{i}" for i in range(len(EXAMPLES))]
+    [*examples, closest] = buttons(reply)  # the example questions, then "The closest passage"
+    assert examples == [f"ex:en:{i}" for i in range(len(EXAMPLES))] and closest.startswith("near:")
 
 
 async def test_group_answers_only_mentions_replies_and_ask(fake_api, start_bot):

@@ -73,8 +73,39 @@ async def test_a_question_the_article_does_not_answer_offers_the_examples(engine
     text = shown(reply.html)
     assert "couldn't find the answer" in text and "Why Is Everyone Talking About Clubhouse?" in text
     assert "<blockquote" not in reply.html and "You could ask" in text and EXAMPLES[0] not in text  # buttons, not a list
-    assert data_of(reply) == [f"ex:en:{i}" for i in range(len(EXAMPLES))] and reply.remember is None
-    assert labels_of(reply) == list(EXAMPLES)
+    [*examples, closest] = data_of(reply)
+    assert closest.startswith("near:") and reply.remember is None
+    assert examples == [f"ex:en:{i}" for i in range(len(EXAMPLES))]
+    assert labels_of(reply) == [*EXAMPLES, "🔎 The closest passage"]
+
+
+async def test_the_closest_passage_to_a_refused_question_is_shown_once_under_a_caveat(engine, services):
+    refusal = await replies.answer_question("Who wrote Hamlet?", ALICE, engine, services)
+    key = data_of(refusal)[-1].removeprefix("near:")
+    pressed = await replies.press_closest(key, ALICE, engine, services)
+    assert pressed.notice is None
+    html = (await pressed.follow_up()).html
+    text = shown(html)
+    assert text.startswith("❓ Who wrote Hamlet?\nIt may not answer your question, but this is the closest")
+    assert "<b>Second sentence.</b>" in html and "couldn't find" not in text  # the refused question's best passage
+    assert engine.asked[-1] == ("Who wrote Hamlet?", 1)
+    # The button goes; the example questions stay.
+    assert [[b.data for b in row] for row in pressed.keyboard] == [[f"ex:en:{i}"] for i in range(len(EXAMPLES))]
+    again = await replies.press_closest(key, ALICE, engine, services)  # pressed before the button went
+    assert again.notice == texts.CLOSEST_ALREADY_SHOWN and again.follow_up is None and again.keyboard == pressed.keyboard
+    assert (await replies.press_closest("0123456789", ALICE, engine, services)).notice == EN.plural(texts.EXPIRED, 7, days=7)
+
+
+async def test_the_closest_passage_is_offered_only_where_there_is_one_and_a_button_can_be_pressed(services):
+    nothing = FakeEngine({"Who wrote Hamlet?": make_answer("Who wrote Hamlet?", [], answered=False)})
+    assert data_of(await replies.answer_question("Who wrote Hamlet?", ALICE, nothing, services)) == ["ex:en:0", "ex:en:1"]
+    terminal = await replies.answer_question("Who wrote Hamlet?", LOCAL_USER, answering_engine(), services)
+    assert not [d for d in data_of(terminal) if d.startswith("near:")]
+    russian = await replies.answer_question("Кто написал Гамлета?", BOB, answering_engine(), services)
+    assert labels_of(russian)[-1] == "🔎 Ближайший фрагмент"
+    pressed = await replies.press_closest(data_of(russian)[-1].removeprefix("near:"), BOB, answering_engine(), services)
+    assert "Возможно, это не ответ на ваш вопрос" in (await pressed.follow_up()).html
+    assert [[b.data for b in row] for row in pressed.keyboard][0] == ["ex:ru:0"]
 
 
 @pytest.mark.parametrize("said", ["hi", "thanks!", "who are you?", "🤔", "lol"])

@@ -1,7 +1,7 @@
 """The buttons under an answer and the rate limit, end to end: the real bot polling the local
 Bot API server over HTTP, with the real model and index. A vote changed and taken back (the
 keyboard edited each time) and what was wrong after a 👎; "More passages" served once, its
-button gone; the rate-limit sequence with its log lines; and, with `python -m bot` as a
+button gone, and so "The closest passage" under a refusal; the rate-limit sequence with its log lines; and, with `python -m bot` as a
 process, buttons pressed after a restart, and one whose answer is past keeping."""
 
 from __future__ import annotations
@@ -137,6 +137,30 @@ async def test_more_passages_is_served_once_and_its_button_goes(fake_api, start_
     assert [a.get("text") for a in fake_api.callback_answers] == [None, texts.MORE_ALREADY_SHOWN]
     with pytest.raises(ValueError, match="no button"):  # the button is no longer on the message
         fake_api.press_button(answer, more)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_the_closest_passage_under_a_refusal_is_served_once_and_its_button_goes(fake_api, start_bot, caplog):
+    await start_bot()
+    refusal = await ask(fake_api, "What is the capital of Peru?")
+    assert "couldn't find the answer" in refusal.params["text"]
+    closest = data_of(refusal, "near:")
+    examples = [label for label in labels(refusal) if label != "🔎 The closest passage"]
+    assert labels(refusal) == [*examples, "🔎 The closest passage"] and examples
+    mark = fake_api.mark()
+    fake_api.press_button(refusal, closest)
+    fake_api.press_button(refusal, closest)  # pressed twice before the bot handled the first
+    edit = await fake_api.wait_for_call("editMessageReplyMarkup", after=mark, timeout=60)
+    assert labels(edit) == examples  # the button gone, the example questions kept
+    await fake_api.wait_until(lambda: len(fake_api.callback_answers) == 2, timeout=30)
+    await asyncio.sleep(1)
+    posted = [c for c in fake_api.calls[mark:] if c.method == "sendMessage"]
+    assert len(posted) == 1
+    assert "It may not answer your question" in posted[0].params["text"] and "<b>" in posted[0].params["text"]
+    quoted = posted[0].params["reply_parameters"]
+    quoted = json.loads(quoted) if isinstance(quoted, str) else quoted
+    assert quoted["message_id"] == refusal.result["message_id"]  # under the refusal it follows
+    assert [a.get("text") for a in fake_api.callback_answers] == [None, texts.CLOSEST_ALREADY_SHOWN]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 

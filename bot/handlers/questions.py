@@ -68,6 +68,15 @@ async def more_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await answer_button(update, answer, quote_pressed=True)
 
 
+async def closest_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"The closest passage" under a refusal: the passage the question came nearest to, once."""
+    key, services = context.match.group(1), services_of(context)
+    async with services.answer_locks(key):  # a second press waits, then finds it served
+        answer = await replies.press_closest(key, chat_of(update), engine_of(context), services,
+                                             update.callback_query.id)  # fmt: skip
+        await answer_button(update, answer, quote_pressed=True)
+
+
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """@bot question in any chat."""
     query = update.inline_query
