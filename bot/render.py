@@ -237,7 +237,7 @@ def render_more(
 ) -> str:
     """Further passages for a question, each laid out as an answer, numbered."""
     if not hits:
-        return f"{question_line(tr, question)}\n\n{tr(texts.NO_OTHER_PASSAGE)}"
+        return _no_passage(tr, question)
     header = question_line(tr, question)
     # Each passage gets an equal share of what the header leaves, minus its own source line.
     share = (MAX_MESSAGE_UNITS - utf16_len(to_plain(header)) - 100) // len(hits)
@@ -249,12 +249,18 @@ def render_more(
     return "\n\n".join([header, *blocks])
 
 
-def render_closest(tr: Translator, question: str, hit: Hit, links: Mapping[str, str] = NO_LINKS) -> str:
+def render_closest(tr: Translator, question: str, hit: Hit | None, links: Mapping[str, str] = NO_LINKS) -> str:
     """The passage a refused question came nearest to, which the user asked to see: under a
-    caveat, laid out as an answer is."""
+    caveat, laid out as an answer is (None: no passage matches it any more)."""
+    if hit is None:
+        return _no_passage(tr, question)
     header = f"{question_line(tr, question)}\n{tr(texts.CLOSEST_CAVEAT)}"
     room = VISIBLE_BUDGET - visible_units(f"{header}\n{source_line(tr, hit.passage, links)}") - 4
     return f"{header}\n\n{answer_block(tr, hit, links, answer_budget=room)}"
+
+
+def _no_passage(tr: Translator, question: str) -> str:
+    return f"{question_line(tr, question)}\n\n{tr(texts.NO_OTHER_PASSAGE)}"
 
 
 def render_inline_hit(tr: Translator, question: str, hit: Hit, links: Mapping[str, str] = NO_LINKS) -> str:

@@ -308,11 +308,7 @@ async def press_more(key: str, chat: ChatContext, engine: Engine, services: BotS
     asked = kept.asked
 
     async def more() -> Reply:
-        try:
-            answer = await ask(engine, asked.question, MORE_PASSAGES + 1, asked.history)
-        except BaseException:
-            await asyncio.to_thread(services.questions.release_more, key, press_id)  # may be pressed again
-            raise
+        answer = await _ask_claimed(engine, services, key, press_id, asked, MORE_PASSAGES + 1)
         others = [hit for hit in answer.hits if hit.passage != asked.shown][:MORE_PASSAGES]
         return Reply(render.render_more(tr, asked.question, others, render.article_links(engine.manifest)))
 
@@ -337,17 +333,23 @@ async def press_closest(key: str, chat: ChatContext, engine: Engine, services: B
     asked = kept.asked
 
     async def closest() -> Reply:
-        try:
-            # Asked again, as "More passages" is: the index may have been rebuilt since.
-            answer = await ask(engine, asked.question, 1, asked.history)
-        except BaseException:
-            await asyncio.to_thread(services.questions.release_more, key, press_id)  # may be pressed again
-            raise
-        if not answer.hits:
-            return Reply(f"{render.question_line(tr, asked.question)}\n\n{tr(texts.NO_OTHER_PASSAGE)}")
-        return Reply(render.render_closest(tr, asked.question, answer.hits[0], render.article_links(engine.manifest)))
+        # Asked again, as "More passages" is: the index may have been rebuilt since.
+        answer = await _ask_claimed(engine, services, key, press_id, asked, 1)
+        best = answer.hits[0] if answer.hits else None
+        return Reply(render.render_closest(tr, asked.question, best, render.article_links(engine.manifest)))
 
     return ButtonAnswer(follow_up=closest, keyboard=keyboard)
+
+
+async def _ask_claimed(engine: Engine, services: BotServices, key: str, press_id: str, asked: AskedQuestion,
+                       top_k: int) -> Answer:
+    """The search behind a once-only button (its claim held by `press_id`): when it fails, the
+    claim is released, so the button may be pressed again."""
+    try:
+        return await ask(engine, asked.question, top_k, asked.history)
+    except BaseException:
+        await asyncio.to_thread(services.questions.release_more, key, press_id)
+        raise
 
 
 async def press_vote(key: str, helpful: bool, chat: ChatContext, services: BotServices,

@@ -127,6 +127,10 @@ class Example:
     # question has: a grid point that only moves weights of features it lacks (a quotation
     # question's own bonus, a follow-up's) ranks it as before, so it is not ranked again.
     _reciprocal_ranks: dict[bytes, float] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _features_present: np.ndarray = field(init=False, compare=False, repr=False)  # columns not all 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_features_present", self.signals.features.any(axis=0))
 
     def signals_for(self, scoring: Scoring) -> Signals:
         """The signals as this fit reads the question (its word_match, for one in Russian)."""
@@ -139,10 +143,10 @@ class Example:
 
     def reciprocal_rank(self, scoring: Scoring) -> float:
         """1 / the rank of the first passage holding an answer (0: none in the first K)."""
-        weights = scoring.for_question(self.signals.cross_lingual).weights("ranking")
-        key = weights[self.signals.features.any(axis=0)].tobytes()
+        scoring = scoring.for_question(self.signals.cross_lingual)
+        key = scoring.weights("ranking")[self._features_present].tobytes()
         if key not in self._reciprocal_ranks:
-            ranked = rank(self.signals, self.passages, scoring.for_question(self.signals.cross_lingual), K).hits
+            ranked = rank(self.signals, self.passages, scoring, K).hits
             position = first_hit_rank(self.question, [h.passage.text for h in ranked])
             self._reciprocal_ranks[key] = 1.0 / position if position else 0.0
         return self._reciprocal_ranks[key]
