@@ -94,7 +94,7 @@ class Signals:
     sentences: np.ndarray  # sentence number of each row within its passage
     features: np.ndarray  # (rows, SENTENCE_FEATURES)
     asks_type: bool  # whether the question asks for a kind of answer at all
-    unknown_share: float  # share of the question's content words the corpus never uses
+    unknown_share: float  # share of the question's content words the corpus never uses (a follow-up of none: its reading's)
     unknown_names: float  # share of the question's capitalised words (names) the corpus never uses
     unmatched: float  # idf share of the question's words in no candidate passage
     follow_up: bool = False  # read with the conversation: the history_* columns hold evidence
@@ -241,7 +241,12 @@ class Retriever:
                           around, typed, quotation, relative_bm25, *history, *cross)
                 rows.append((p, sentence.number, values))
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
-        known = sum(1 for w in terms.words if self.lexical.knows(w))
+        judged_words = terms.words
+        if follow_up and not judged_words:
+            # A follow-up of no content words of its own ("and now?", "what can you do on it")
+            # asks in the conversation's words: judged by none, it would count as all unknown.
+            judged_words = history_terms.words
+        known = sum(1 for w in judged_words if self.lexical.knows(w))
         names = _names(question)
         # "Near" for this question is measured on its reading as asked (a follow-up's too).
         as_asked = cross_similarities if cross_as_asked is None else cross_as_asked
@@ -251,7 +256,7 @@ class Retriever:
             sentences=np.array([r[1] for r in rows], dtype=np.int64),
             features=np.array([r[2] for r in rows], dtype=np.float64).reshape(len(rows), len(SENTENCE_FEATURES)),
             asks_type=question_type is not None,
-            unknown_share=1.0 - known / len(terms.words) if terms.words else 1.0,
+            unknown_share=1.0 - known / len(judged_words) if judged_words else 1.0,
             unknown_names=(
                 sum(1 for n in names if not self.lexical.knows(terms.repaired.get(n, n))) / len(names) if names else 0.0
             ),

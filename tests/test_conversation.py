@@ -65,6 +65,18 @@ def test_a_follow_up_is_read_with_the_turn_before_and_its_passage(engine):
     assert signals.column("history_coverage").max() > 0 and signals.follow_up
 
 
+def test_a_follow_up_without_words_of_its_own_is_judged_by_the_conversations_words(engine):
+    history = ("How many ferry passengers did the harbour trust count?",)
+    asked_alone = engine.retriever.signals("Why?")
+    read_along = engine.retriever.signals("Why?", engine.reading("Why?", history))
+    assert read_along.follow_up
+    assert asked_alone.unknown_share == 1.0  # no content word: nothing the corpus is known to hold
+    assert read_along.unknown_share == 0.0  # the conversation's words, all the article's
+    # A follow-up with words of its own is judged by them, the conversation's notwithstanding.
+    own_words = engine.retriever.signals("Did he zorble it?", engine.reading("Did he zorble it?", history))
+    assert own_words.follow_up and own_words.unknown_share == 1.0
+
+
 def test_the_conversation_decides_what_the_same_follow_up_is_about(engine):
     about_the_keeper = engine.ask("Who is he?", history=["What did the lighthouse keeper write in his log?"])
     about_the_pier = engine.ask("Who is he?", history=["Who opened the new pier at the harbour?"])
