@@ -36,6 +36,7 @@ from pathlib import Path
 from .answer_types import AnswerEvidence, AnswerType, answer_evidence, expected_answer_type
 from .cross_lingual import CrossLingualIndex
 from .embedding import Embedder
+from .general_words import GENERAL_WORDS
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, is_cyrillic, stem
 from .multilingual import LazyModel, MultilingualModel
 from .passages import Passage, Unit, UnitKind
@@ -94,7 +95,7 @@ class Signals:
     sentences: np.ndarray  # sentence number of each row within its passage
     features: np.ndarray  # (rows, SENTENCE_FEATURES)
     asks_type: bool  # whether the question asks for a kind of answer at all
-    unknown_share: float  # share of the question's content words the corpus never uses (a follow-up of none: its reading's)
+    unknown_share: float  # share of the question's content words the corpus never uses (_judged_words)
     unknown_names: float  # share of the question's capitalised words (names) the corpus never uses
     unmatched: float  # idf share of the question's words in no candidate passage
     follow_up: bool = False  # read with the conversation: the history_* columns hold evidence
@@ -241,11 +242,7 @@ class Retriever:
                           around, typed, quotation, relative_bm25, *history, *cross)
                 rows.append((p, sentence.number, values))
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
-        judged_words = terms.words
-        if follow_up and not judged_words:
-            # A follow-up of no content words of its own ("and now?", "what can you do on it")
-            # asks in the conversation's words: judged by none, it would count as all unknown.
-            judged_words = history_terms.words
+        judged_words = _judged_words(terms.words, history_terms.words if follow_up else None)
         known = sum(1 for w in judged_words if self.lexical.knows(w))
         names = _names(question)
         # "Near" for this question is measured on its reading as asked (a follow-up's too).
@@ -415,6 +412,20 @@ def _sentence_table(passages: list[Passage], units: list[Unit]) -> tuple[list[_S
         evidence = answer_evidence(passages[key[0]].sentences[key[1]])
         sentences.append(_Sentence(key[0], key[1], own[key], in_context[key], own_stems, context_stems, evidence))
     return sentences, passage_unit
+
+
+def _judged_words(words: tuple[str, ...], conversation: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The words a question's unknown-word share is measured over: its content words less general
+    English ones (general_words.py), which the article lacking says nothing about ("who else",
+    "anything on vaccines"). A follow-up with none of its own ("and now?", "anything else?") asks
+    in the conversation's words (`conversation`: those of its reading with the turn before; None
+    for a question read alone): judged by none, it would count as all unknown."""
+    specific = tuple(w for w in words if w not in GENERAL_WORDS)
+    if specific:
+        return specific
+    if conversation is not None:
+        return tuple(w for w in conversation if w not in GENERAL_WORDS) or conversation
+    return words
 
 
 def _names(question: str) -> list[str]:

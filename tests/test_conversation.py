@@ -75,6 +75,9 @@ def test_a_follow_up_without_words_of_its_own_is_judged_by_the_conversations_wor
     # A follow-up with words of its own is judged by them, the conversation's notwithstanding.
     own_words = engine.retriever.signals("Did he zorble it?", engine.reading("Did he zorble it?", history))
     assert own_words.follow_up and own_words.unknown_share == 1.0
+    # General English words are not words of its own ("anything else?").
+    general = engine.retriever.signals("Anything else?", engine.reading("Anything else?", history))
+    assert general.follow_up and general.unknown_share == 0.0
 
 
 def test_the_conversation_decides_what_the_same_follow_up_is_about(engine):

@@ -4,6 +4,7 @@ import logging
 
 import pytest
 
+from index.general_words import GENERAL_WORDS
 from index.lexical import LexicalIndex, sound_key, transliterate
 
 
@@ -33,3 +34,9 @@ def test_only_a_name_and_only_the_one_name_of_a_sound_is_taken():
     # "руководит" sounds like "received", which is no name: not taken for it.
     assert LexicalIndex(["Clubhouse received criticism."], names=["clubhouse"]).name_spelled("руководит") is None
     assert LexicalIndex(["Al met Ed."], names=["al", "ed"]).name_spelled("ал") is None  # too short a key to tell
+
+
+def test_the_general_english_words_are_scikit_learns_list():
+    """Copied so that serving does not import scikit-learn; it must stay the list it names."""
+    text = pytest.importorskip("sklearn.feature_extraction.text")
+    assert GENERAL_WORDS == text.ENGLISH_STOP_WORDS

@@ -129,6 +129,14 @@ def test_words_and_names_the_corpus_never_uses_are_measured(engine):
     assert unknown.unknown_share > 0.5 and unknown.unknown_names == 1.0
 
 
+def test_general_english_words_the_corpus_never_uses_are_not_counted_unknown(engine):
+    # "else", "anyway", "anything": the article lacking them says nothing about the question.
+    assert engine.retriever.signals("Who else opened the pier anyway?").unknown_share == 0.0
+    assert engine.retriever.signals("Who zorbled the pier?").unknown_share == pytest.approx(0.5)
+    # A question of general words only is judged by them: nothing in it is the article's.
+    assert engine.retriever.signals("Anything else?").unknown_share == 1.0
+
+
 # --- ranking and the answer sentence -----------------------------------------------------------
 
 def test_a_passage_scores_as_its_best_sentence_and_the_ranking_weights_decide(engine):
