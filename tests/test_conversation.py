@@ -3,6 +3,9 @@ and how (the hashing fake embeds a small corpus)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 import index.engine as engine_module
@@ -108,3 +111,17 @@ def test_remembered_turns_are_bounded(engine, monkeypatch):
     for n in range(10):
         engine.ask("Who is he?", history=[f"Who opened the pier number {n}?"])
     assert len(engine._turns) <= 3
+
+
+def test_no_change_of_topic_in_the_project_dialogues_is_read_as_a_follow_up(tmp_path):
+    """A change of topic must do no worse than the same question asked alone: read alone, it is
+    answered exactly as it would be (tests/data/README.md describes the sets' kinds)."""
+    root = Path(__file__).resolve().parent.parent
+    article = (root / "corpus" / "musk-putin-clubhouse.txt").read_text(encoding="utf-8")
+    scoring = Scoring(ranking={"dense": 1.0}, answer={"own_dense": 1.0}, abstention=Abstention({"dense": 10.0}, -3.0, 0.5))
+    names = hashing_engine(tmp_path, article, scoring).retriever.name_words
+    changes = [d["question"] for name in ("dialogues.jsonl", "russian-dialogues.jsonl")
+               for d in map(json.loads, (root / "tests" / "data" / name).read_text(encoding="utf-8").splitlines())
+               if d["kind"].startswith("topic-change")]
+    assert len(changes) >= 20
+    assert [q for q in changes if is_follow_up(q, names)] == []
