@@ -21,7 +21,12 @@ from .text import words
 
 _REFERS_BACK = frozenset(
     "he him his she her hers it its they them their theirs this that these those there "
-    "он его него ему нему им ним она её ее неё нее ей ней они их них это этот эта этом том тот та там".split()
+    # Russian: the third-person pronouns and the demonstratives in every case (with the н- forms
+    # taken after a preposition: "о нём", "у неё"), and "там", "туда", "тогда". Not "то", which
+    # is mostly the particle of "что-то", "кто-то".
+    "он его него ему нему им ним нём нем оно она её ее неё нее ей ней ею нею они их них ими ними "
+    "этот этого этому этим этом эта этой эту это эти этих этими "
+    "тот того тому тем том та той ту те тех теми там туда тогда".split()
 )
 _ELLIPSIS = re.compile(
     r"^\s*(and|also|so|then|but|what about|how about|what else|anything else|else|и|а|ещё|еще|а что|что ещё|что еще)\b",

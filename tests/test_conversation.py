@@ -48,6 +48,9 @@ def engine(tmp_path_factory) -> Engine:
     ("What did Tomas Berg write in his log?", False),  # "his" is Berg's, named in the question
     ("How many ferry passengers came?", False),  # no reference back: a change of topic
     ("Что он написал?", True),
+    ("Где ещё транслировали эту сессию?", True),  # a demonstrative in the accusative
+    ("Что о нём пишут?", True),  # a pronoun's н- form after a preposition
+    ("Кто-то ещё пришёл на пирс?", False),  # "то" of "кто-то" is a particle, not "that"
 ])
 def test_which_questions_lean_on_the_conversation(question, follows):
     assert is_follow_up(question, NAMES) is follows
