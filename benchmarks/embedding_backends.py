@@ -18,8 +18,9 @@ for each backend prints, every figure a median over rounds:
 --threads adds ONNX rows with other intra-op thread counts (embed latency only).
 --variants adds fp32 rows for what the default is made of: the plain traced graph against
 the fused one (onnx_graph.py), each with worker threads that never spin, spin only during
-a run (the default), or spin on after it as onnxruntime does by default; `idle CPU` is the
-CPU time the process burns in the 100 ms after a question, when it has nothing to do.
+a run (the default), or spin on after it as onnxruntime does by default (a question after a
+quiet spell: benchmarks/after_idle.py); `idle CPU` is the CPU time the process burns in the
+100 ms after a question, when it has nothing to do.
 """
 
 from __future__ import annotations
