@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -25,16 +24,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-# onnxruntime session config entries of each policy (index/onnx_embedder.SESSION_CONFIG is the
-# engine's), and its threads per question (None: EMBEDDING_THREADS as set, one per core by default).
-SPIN_IN_RUN = {"session.intra_op.allow_spinning": "1", "session.force_spinning_stop": "1"}
+from benchmarks.bench import DEV_SET  # noqa: E402
+from index import Engine, IndexSettings  # noqa: E402
+from index.evaluation import load_questions  # noqa: E402
+from index.onnx_embedder import ONNX_DIR, OnnxEmbedder  # noqa: E402
+
+# Each policy: onnxruntime session config entries over the engine's own (onnx_embedder.SESSION_CONFIG,
+# which spins in a run), and threads per question (None: EMBEDDING_THREADS, as the engine takes it).
 POLICIES = {
     "no spinning": ({"session.intra_op.allow_spinning": "0"}, None),
-    "spin in run (the engine's)": (SPIN_IN_RUN, None),
+    "spin in run (the engine's)": ({}, None),
     "spin on": ({"session.intra_op.allow_spinning": "1", "session.force_spinning_stop": "0"}, None),
-    "spin in run, one thread": (SPIN_IN_RUN, 1),
+    "spin in run, one thread": ({}, 1),
 }
-DEV_SET = REPO.parent / "shared" / "eval" / "dev.jsonl"
 FALLBACK = ["What did Musk tweet to Putin?", "How many downloads does Clubhouse have?", "Who joined Musk's session?"]
 
 
@@ -43,20 +45,16 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=16)
     parser.add_argument("--idle", type=float, default=0.3, help="seconds of nothing before each question")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--worker", help=argparse.SUPPRESS)  # a policy's JSON: run as the measured process
+    parser.add_argument("--worker", choices=POLICIES, help=argparse.SUPPRESS)  # run as the measured process
     args = parser.parse_args()
     if args.worker is not None:
-        print(json.dumps(measure(json.loads(args.worker), args.questions, args.idle)))
+        print(json.dumps(measure(args.worker, args.questions, args.idle)))
         return
     results: dict[str, list[dict[str, float]]] = {name: [] for name in POLICIES}
     for _ in range(args.rounds):
-        for name, (config, threads) in POLICIES.items():
-            env = {**os.environ, "PYTHONPATH": str(REPO)}
-            if threads is not None:
-                env["EMBEDDING_THREADS"] = str(threads)
-            out = subprocess.run([sys.executable, __file__, "--worker", json.dumps(config), "--questions",
-                                  str(args.questions), "--idle", str(args.idle)],
-                                 check=True, capture_output=True, text=True, env=env)
+        for name in POLICIES:
+            out = subprocess.run([sys.executable, __file__, "--worker", name, "--questions", str(args.questions),
+                                  "--idle", str(args.idle)], check=True, capture_output=True, text=True)
             results[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"{args.questions} questions, each after {args.idle} s idle; median of {args.rounds} processes per policy")
     print(f"{'policy':<26}{'embed p50':>12}{'ask p50':>10}")
@@ -66,16 +64,16 @@ def main() -> None:
         print(f"{name:<26}{embed:>10.2f}ms{ask:>8.2f}ms")
 
 
-def measure(config: dict[str, str], count: int, idle: float) -> dict[str, float]:
-    import index.onnx_embedder as onnx_embedder
-
-    onnx_embedder.SESSION_CONFIG = config  # before the engine makes its session
-    from index import Engine, IndexSettings
-    from index.evaluation import load_questions
-
-    engine = Engine.load(IndexSettings())
-    if engine.retriever.embedder.__class__.__name__ != "OnnxEmbedder":
+def measure(policy: str, count: int, idle: float) -> dict[str, float]:
+    config, threads = POLICIES[policy]
+    settings = IndexSettings()
+    if settings.embedding_backend == "torch":
         raise SystemExit("after_idle.py measures the ONNX backends (EMBEDDING_BACKEND=onnx or onnx-int8)")
+    # As index.embedding.serving_embedder makes it, with the policy's session config and threads.
+    embedder = OnnxEmbedder(Path(settings.index_dir) / ONNX_DIR, settings.embedding_model,
+                            quantized=settings.embedding_backend == "onnx-int8",
+                            threads=settings.embedding_threads if threads is None else threads, session_config=config)
+    engine = Engine.load(settings, embedder)
     questions = [q.question for q in load_questions(DEV_SET)] if DEV_SET.exists() else FALLBACK
     for q in questions:  # warm-up: every page the questions touch is read in
         engine.ask(q)
@@ -83,7 +81,7 @@ def measure(config: dict[str, str], count: int, idle: float) -> dict[str, float]
     for i in range(count):
         time.sleep(idle)
         started = time.perf_counter()
-        engine.retriever.embedder.embed([questions[i % len(questions)]])
+        embedder.embed([questions[i % len(questions)]])
         embed.append(time.perf_counter() - started)
         time.sleep(idle)
         started = time.perf_counter()

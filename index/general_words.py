@@ -5,7 +5,7 @@ vaccines").
 The stop-word list of the Glasgow Information Retrieval Group, as scikit-learn ships it
 (`sklearn.feature_extraction.text.ENGLISH_STOP_WORDS`, BSD licence; a test checks the two
 agree). It is copied rather than imported: importing scikit-learn costs the serving process
-about 65 MB and 0.7 s at start, for a list of words.
+about 65 MB and 0.7 to 1.3 s at start, for a list of words.
 """
 
 GENERAL_WORDS = frozenset("""
