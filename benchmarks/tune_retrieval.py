@@ -37,7 +37,8 @@ FEATURE_SETS = [
     ("score", "margin", "dense", "answer_dense", "coverage", "passage_coverage", "unknown_words", "unknown_names",
      "unmatched_words", "type_missing"),
 ]
-SHOWN = ("hit_at_1", "hit_at_3", "mrr", "answered_right_first", "false_abstain", "unanswerable_refused", "sentence_hit")
+SHOWN = ("hit_at_1", "hit_at_3", "mrr", "answered_right_first", "false_abstain", "unanswerable_refused", "sentence_hit",
+         "answered_sentence_right")
 
 
 def main() -> None:
