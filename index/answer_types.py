@@ -37,6 +37,22 @@ _QUOTE_QUESTION = re.compile(
     r"написал|сказал|твитнул|спросил|пишет|говорит)\b",
     re.I,
 )
+# "Who is Elon Musk?", "who was he", "Кто такой Тенев?": a question asking what someone is (a
+# definition question, in the terms of TREC's question classes), not for a name. The answer
+# is a description ("the American entrepreneur", "CEO of Robinhood"), which may hold no other
+# name; "Who is the CEO of Robinhood?" and "Who was Emma's brother?" still ask for one. The
+# person is one to three words, with no article, possessive or preposition, and a clause
+# after a comma ("…, according to the article?") is not part of it. A role ("who is robinhood
+# ceo") is asked about by its holder's name.
+_DEFINITION_QUESTION = re.compile(
+    r"^(who\s+(is|was|are|were)\s+(?!(the|a|an|some|any|this|that|these|those|in|on|at|of|to|for|with|from|by|"
+    r"behind|called|named|supposed|going|using|known)\b)[\w-]+(\s+[\w-]+){0,2}|кто\s+(такой|такая|такие|это)\s+[\w-]+"
+    r"(\s+[\w-]+){0,2})\s*([,?!.]|$)",
+    re.I,
+)
+_ROLE = re.compile(r"\b(ceo|cto|cfo|president|founder|co-founder|head|leader|chief|owner|boss|director|chairman|"
+                   r"chair|manager|creator|author|inventor|host|investor|winner|founders|leaders|owners|investors)\b", re.I)
+_POSSESSIVE = re.compile(r"['’]s?\b")
 # Words between quotation marks, or after a colon that opens a quotation.
 _QUOTATION = re.compile(r"[“\"«„][^”\"»“]{8,}[”\"»“]|:\s*[“\"«]")
 _NUMBER = re.compile(r"\d|\b(million|billion|thousand|hundred|dozen|half|twice)\b|[$€£¥₽]", re.I)
@@ -51,10 +67,18 @@ def expected_answer_type(question: str) -> AnswerType | None:
     stripped = question.strip().lstrip("¿¡\"'«“(")
     if _QUOTE_QUESTION.search(stripped):
         return AnswerType.QUOTE
+    if _asks_what_someone_is(stripped):
+        return None
     for pattern, answer_type in _PATTERNS:
         if pattern.search(stripped):
             return answer_type
     return None
+
+
+def _asks_what_someone_is(question: str) -> bool:
+    """A definition question ("Who is Elon Musk?"), rather than one asking for a name."""
+    person = question.split(",")[0]  # "Who is Putin, according to the article?"
+    return bool(_DEFINITION_QUESTION.search(question)) and not _POSSESSIVE.search(person) and not _ROLE.search(person)
 
 
 @dataclass(frozen=True)

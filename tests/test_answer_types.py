@@ -16,6 +16,18 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
     ("Which analytics firm counted the downloads?", None),  # "which" asks for names and things alike
     ("What did Musk talk about?", None),
     ("Is Clubhouse invite-only?", None),
+    # Asking what someone is: the answer is a description, which may name no one else.
+    ("Who is Elon Musk?", None),
+    ("who is zuckerburg", None),
+    ("Who is Putin, according to the article?", None),
+    ("who is he", None),
+    ("Кто такой Влад Тенев?", None),
+    # ... but a role, a possessive or a description still asks for a name.
+    ("who is robinhood ceo", AnswerType.NAME),
+    ("Who is Robinhood's CEO?", AnswerType.NAME),
+    ("Who was the first to join?", AnswerType.NAME),
+    ("Who is Mark Zuckerberg married to?", AnswerType.NAME),
+    ("who is it supposed to rival?", AnswerType.NAME),
 ])
 def test_question_words_set_the_expected_kind_of_answer(question, expected):
     assert expected_answer_type(question) is expected

@@ -50,6 +50,14 @@ def test_keywords_and_typos_find_their_sentence(engine, question, expected):
     assert expected in best.answer
 
 
+def test_asking_who_someone_is_gets_the_description(engine):
+    # "The innovative genius Elon Musk…", "The American entrepreneur…": no other name in it,
+    # which a "who" question asking for a name would count against the answer.
+    answer = engine.ask("Who is Elon Musk?")
+    assert answer.answered
+    assert answer.hits[0].passage.position == 1
+
+
 @pytest.mark.parametrize("question", ["Who wrote Hamlet?", "What's the weather in London today?", "qwertyuiop", "Какая погода в Москве?"])
 def test_off_topic_questions_are_refused(engine, question):
     answer = engine.ask(question)
