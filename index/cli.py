@@ -94,7 +94,7 @@ def cmd_eval(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
     from .evaluation import Metrics, load_questions
-    from .fitting import STARTING_POINT, collect, cross_validate, fit_cross_lingual, format_report
+    from .fitting import STARTING_POINT, collect, cross_validate, fit_cross_lingual, format_misses, format_report
     from .scoring import CrossLingual, save_scoring
 
     metrics = Metrics.__dataclass_fields__
@@ -131,10 +131,14 @@ def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
                           or None}, default=str))
     else:
         print(format_report(report))
+        if args.misses:
+            print("\n" + format_misses(report))
         if russian:
             print(f"\nquestions in Russian, read through the multilingual model ({settings.multilingual_model}), "
                   "fit apart:")
             print(format_report(reports["cross_lingual"]))
+            if args.misses:
+                print("\n" + format_misses(reports["cross_lingual"]))
     if args.write:
         save_scoring(fitted, Path(args.write))
         print(f"wrote the fit on all {len(examples)} questions to {args.write}", file=sys.stderr)
@@ -282,6 +286,9 @@ def _parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--seed", type=int, default=0, help="seed of the fold assignment")
     calibrate.add_argument("--write", metavar="FILE", help="write the fit on all questions here (e.g. index/scoring.json)")
     calibrate.add_argument("--json", action="store_true")
+    calibrate.add_argument("--misses", action="store_true",
+                           help="also list the held-out misses: answerable questions refused or answered with another "
+                                "passage first, unanswerable ones answered (--json always holds them)")
     calibrate.add_argument("--floor", action="append", default=[], metavar="METRIC=VALUE",
                            help="exit 1 if a held-out METRIC falls below VALUE (cross_lingual.METRIC: of the "
                                 "questions in Russian); repeatable")

@@ -268,6 +268,7 @@ def cross_validate(examples: list[Example], start: Scoring, folds: int = 5, seed
     fitter = fitter or fit
     assignment = stratified_folds(examples, folds, seed)
     held_out: list[Outcome | None] = [None] * len(examples)
+    thresholds = [0.0] * len(examples)  # the confidence each question's own fold fit answers at
     fold_rows = []
     for fold in range(folds):
         train = [e for e, f in zip(examples, assignment) if f != fold]
@@ -276,6 +277,7 @@ def cross_validate(examples: list[Example], start: Scoring, folds: int = 5, seed
         test = [examples[i] for i in test_index]
         for i, outcome in zip(test_index, outcomes(test, fitted)):
             held_out[i] = outcome
+            thresholds[i] = fitted.for_question(examples[i].signals.cross_lingual).abstention.threshold
         fold_rows.append({"fold": fold, "questions": len(test),
                           "metrics": score([e.question for e in test], outcomes(test, fitted)).as_dict(),
                           "scoring": _summary(fitted)})
@@ -293,10 +295,48 @@ def cross_validate(examples: list[Example], start: Scoring, folds: int = 5, seed
         # How well confidence alone tells the two kinds apart, whatever the threshold (ROC AUC).
         "held_out_separation": separation(np.array(answerable), np.array(unanswerable)),
         "in_sample": score(questions, outcomes(examples, final)).as_dict(),
+        "held_out_misses": misses(questions, held_out, thresholds),
         "per_fold": fold_rows,
         "scoring": final,
         "cross_lingual_fit": fitter is fit_cross_lingual,
     }
+
+
+def misses(questions: list[Question], held_out: list[Outcome], thresholds: list[float]) -> list[dict]:
+    """The questions a user would have got wrong, as their held-out fold's fit answered them:
+    answerable ones refused or answered with another passage first, unanswerable ones
+    answered. What to read before changing the method (`calibrate --misses`)."""
+    rows = []
+    for question, outcome, threshold in zip(questions, held_out, thresholds):
+        position = first_hit_rank(question, outcome.passages) if question.answers else None
+        if question.answers and outcome.answered and position == 1:
+            continue
+        if not question.answers and not outcome.answered:
+            continue
+        if not question.answers:
+            kind = "answered, the article does not say"
+        elif outcome.answered:
+            kind = "answered, another passage first"
+        else:
+            kind = "refused, right passage first" if position == 1 else "refused, another passage first"
+        rows.append({"kind": kind, "question": question.question, "history": list(question.history),
+                     "confidence": round(outcome.confidence, 3), "threshold": round(threshold, 3),
+                     "right_passage_at": position, "first_passage": outcome.passages[0] if outcome.passages else None})
+    return rows
+
+
+def format_misses(report: dict) -> str:
+    """`misses` as lines grouped by kind, each with its confidence against its fold's threshold."""
+    rows = [f"held-out misses ({len(report['held_out_misses'])} of {report['questions']} questions):"]
+    for kind in ("refused, right passage first", "refused, another passage first", "answered, another passage first",
+                 "answered, the article does not say"):
+        group = [m for m in report["held_out_misses"] if m["kind"] == kind]
+        if group:
+            rows.append(f"  {kind} ({len(group)}):")
+        for m in sorted(group, key=lambda m: m["confidence"]):
+            after = f"  [after: {' / '.join(m['history'])}]" if m["history"] else ""
+            rows.append(f"    {m['confidence']:.2f} vs {m['threshold']:.2f}  {m['question']}{after}")
+    return "\n".join(rows)
 
 
 def stratified_folds(examples: list[Example], folds: int, seed: int) -> list[int]:
@@ -422,5 +462,5 @@ def format_report(report: dict) -> str:
     return "\n".join(rows)
 
 
-__all__ = ["Example", "collect", "cross_validate", "fit", "fit_cross_lingual", "fit_abstention", "format_report", "logistic_regression",
-           "Metrics", "outcomes", "plateau_threshold", "stratified_folds"]
+__all__ = ["Example", "collect", "cross_validate", "fit", "fit_cross_lingual", "fit_abstention", "format_misses",
+           "format_report", "logistic_regression", "Metrics", "misses", "outcomes", "plateau_threshold", "stratified_folds"]

@@ -185,6 +185,29 @@ def test_calibrate_prints_held_out_figures_and_writes_a_loadable_fit(env, tmp_pa
     assert main(["ask", "What did Musk tweet to Putin?"]) == 0
 
 
+def test_calibrate_lists_the_held_out_misses_its_figures_count(env, capsys):
+    questions = REPO / "tests" / "data" / "extra.jsonl"
+    rows = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    answerable = sum(1 for r in rows if r["answers"])
+    assert main(["calibrate", str(questions), "--folds", "3", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    held, misses = report["held_out"], report["held_out_misses"]
+    kinds = [m["kind"] for m in misses]
+    refused = sum(1 for k in kinds if k.startswith("refused"))
+    assert refused == round(held["false_abstain"] * answerable)
+    assert kinds.count("refused, right passage first") + round(held["answered_right_first"] * answerable) == round(
+        held["hit_at_1"] * answerable)
+    assert kinds.count("answered, the article does not say") == round(
+        (1 - held["unanswerable_refused"]) * (len(rows) - answerable))
+    asked = {r["question"] for r in rows}
+    assert all(m["question"] in asked and 0 <= m["confidence"] <= 1 and 0 < m["threshold"] < 1 for m in misses)
+
+    assert main(["calibrate", str(questions), "--folds", "3", "--misses"]) == 0
+    out = capsys.readouterr().out
+    assert f"held-out misses ({len(misses)} of {len(rows)} questions):" in out
+    assert all(m["question"] in out for m in misses)
+
+
 def test_calibrate_fails_when_a_held_out_figure_is_under_its_floor(env, capsys):
     questions = str(REPO / "tests" / "data" / "extra.jsonl")
     assert main(["calibrate", questions, "--folds", "3", "--floor", "hit_at_1=1.01"]) == 1
