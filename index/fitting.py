@@ -302,23 +302,28 @@ def cross_validate(examples: list[Example], start: Scoring, folds: int = 5, seed
     }
 
 
+# The ways a user gets a question wrong, in the order `calibrate --misses` lists them.
+MISS_KINDS = ("refused, right passage first", "refused, another passage first", "answered, another passage first",
+              "answered, the article does not say")
+
+
 def misses(questions: list[Question], held_out: list[Outcome], thresholds: list[float]) -> list[dict]:
     """The questions a user would have got wrong, as their held-out fold's fit answered them:
     answerable ones refused or answered with another passage first, unanswerable ones
-    answered. What to read before changing the method (`calibrate --misses`)."""
+    answered (MISS_KINDS). What to read before changing the method (`calibrate --misses`)."""
     rows = []
     for question, outcome, threshold in zip(questions, held_out, thresholds):
         position = first_hit_rank(question, outcome.passages) if question.answers else None
-        if question.answers and outcome.answered and position == 1:
-            continue
-        if not question.answers and not outcome.answered:
-            continue
         if not question.answers:
-            kind = "answered, the article does not say"
+            if not outcome.answered:
+                continue
+            kind = MISS_KINDS[3]
         elif outcome.answered:
-            kind = "answered, another passage first"
+            if position == 1:
+                continue
+            kind = MISS_KINDS[2]
         else:
-            kind = "refused, right passage first" if position == 1 else "refused, another passage first"
+            kind = MISS_KINDS[0] if position == 1 else MISS_KINDS[1]
         rows.append({"kind": kind, "question": question.question, "history": list(question.history),
                      "confidence": round(outcome.confidence, 3), "threshold": round(threshold, 3),
                      "right_passage_at": position, "first_passage": outcome.passages[0] if outcome.passages else None})
@@ -328,8 +333,7 @@ def misses(questions: list[Question], held_out: list[Outcome], thresholds: list[
 def format_misses(report: dict) -> str:
     """`misses` as lines grouped by kind, each with its confidence against its fold's threshold."""
     rows = [f"held-out misses ({len(report['held_out_misses'])} of {report['questions']} questions):"]
-    for kind in ("refused, right passage first", "refused, another passage first", "answered, another passage first",
-                 "answered, the article does not say"):
+    for kind in MISS_KINDS:
         group = [m for m in report["held_out_misses"] if m["kind"] == kind]
         if group:
             rows.append(f"  {kind} ({len(group)}):")
