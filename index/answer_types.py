@@ -45,14 +45,13 @@ _QUOTE_QUESTION = re.compile(
 # after a comma ("…, according to the article?") is not part of it. A role ("who is robinhood
 # ceo") is asked about by its holder's name.
 _DEFINITION_QUESTION = re.compile(
-    r"^(who\s+(is|was|are|were)\s+(?!(the|a|an|some|any|this|that|these|those|in|on|at|of|to|for|with|from|by|"
-    r"behind|called|named|supposed|going|using|known)\b)[\w-]+(\s+[\w-]+){0,2}|кто\s+(такой|такая|такие|это)\s+[\w-]+"
-    r"(\s+[\w-]+){0,2})\s*([,?!.]|$)",
+    r"^(who(\s+(is|was|are|were)|['’]s|['’]re)\s+(?P<person>(?!(the|a|an|some|any|this|that|these|those|in|on|at|of|"
+    r"to|for|with|from|by|behind|called|named|supposed|going|using|known)\b)[\w-]+(\s+[\w-]+){0,2})"
+    r"|кто\s+(такой|такая|такие|это)\s+(?P<person_ru>[\w-]+(\s+[\w-]+){0,2}))\s*([,?!.]|$)",
     re.I,
 )
 _ROLE = re.compile(r"\b(ceo|cto|cfo|president|founder|co-founder|head|leader|chief|owner|boss|director|chairman|"
                    r"chair|manager|creator|author|inventor|host|investor|winner|founders|leaders|owners|investors)\b", re.I)
-_POSSESSIVE = re.compile(r"['’]s?\b")
 # Words between quotation marks, or after a colon that opens a quotation.
 _QUOTATION = re.compile(r"[“\"«„][^”\"»“]{8,}[”\"»“]|:\s*[“\"«]")
 _NUMBER = re.compile(r"\d|\b(million|billion|thousand|hundred|dozen|half|twice)\b|[$€£¥₽]", re.I)
@@ -77,8 +76,11 @@ def expected_answer_type(question: str) -> AnswerType | None:
 
 def _asks_what_someone_is(question: str) -> bool:
     """A definition question ("Who is Elon Musk?"), rather than one asking for a name."""
-    person = question.split(",")[0]  # "Who is Putin, according to the article?"
-    return bool(_DEFINITION_QUESTION.search(question)) and not _POSSESSIVE.search(person) and not _ROLE.search(person)
+    asked = _DEFINITION_QUESTION.search(question)  # a clause after a comma is not part of the person
+    if asked is None:
+        return False
+    person = asked.group("person") or asked.group("person_ru")
+    return not _ROLE.search(person)
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,15 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
     ("Who is Putin, according to the article?", None),
     ("who is he", None),
     ("Кто такой Влад Тенев?", None),
+    ("Who's Elon Musk?", None),  # contracted, as people type it
+    ("who’s vlad tenev", None),
+    ("who're they", None),
     # ... but a role, a possessive or a description still asks for a name.
     ("who is robinhood ceo", AnswerType.NAME),
     ("Who is Robinhood's CEO?", AnswerType.NAME),
+    ("Who's Robinhood's CEO?", AnswerType.NAME),
+    ("Who's the CEO of Robinhood?", AnswerType.NAME),
+    ("Who's Musk's brother?", AnswerType.NAME),
     ("Who was the first to join?", AnswerType.NAME),
     ("Who is Mark Zuckerberg married to?", AnswerType.NAME),
     ("who is it supposed to rival?", AnswerType.NAME),

@@ -50,10 +50,11 @@ def test_keywords_and_typos_find_their_sentence(engine, question, expected):
     assert expected in best.answer
 
 
-def test_asking_who_someone_is_gets_the_description(engine):
+@pytest.mark.parametrize("question", ["Who is Elon Musk?", "Who's Elon Musk?"])
+def test_asking_who_someone_is_gets_the_description(engine, question):
     # "The innovative genius Elon Musk…", "The American entrepreneur…": no other name in it,
     # which a "who" question asking for a name would count against the answer.
-    answer = engine.ask("Who is Elon Musk?")
+    answer = engine.ask(question)
     assert answer.answered
     assert answer.hits[0].passage.position == 1
 
