@@ -2,9 +2,10 @@
 with any bot, never about an article (no name, phrase or subject of one appears here).
 
 Small talk is a message made entirely of greetings, thanks, questions about the bot itself
-("who are you?"), requests for the gist of what it knows ("what is the article about?",
-"tl;dr"), chatter ("ok", "lol") or of emoji and punctuation alone ("🤔", "?!"). Only the whole
-message counts: "hi, what did the article say?" is a question, not small talk.
+("who are you?", "who r u"), requests for the gist of what it knows ("what is the article
+about?", "tl;dr"), chatter ("ok", "lol"), fillers and stray letters with no question mark ("a",
+"and then"), or of emoji and punctuation alone ("🤔", "?!"). Only the whole message counts:
+"hi, what did the article say?" is a question, not small talk.
 
 A message looks like a question when it has a question mark, an interrogative word anywhere
 ("so what did he say"), or opens with an auxiliary verb ("is it free"). The reply layer
@@ -57,7 +58,8 @@ _PHRASES: dict[SmallTalk, tuple[str, ...]] = {
     SmallTalk.ABOUT_BOT: (
         "who are you", "what are you", "what can you do", "what do you do", "what is this", "what's this",
         "whats this", "how does this work", "how do you work", "are you a bot", "are you human",
-        "what is this bot", "who made you", "help", "кто ты", "ты кто", "что ты умеешь", "что ты такое",
+        "what is this bot", "who made you", "help", "are you there", "you there", "anyone there", "are you alive",
+        "кто ты", "ты кто", "что ты умеешь", "что ты такое",
         "что умеешь", "помощь",
     ),
     SmallTalk.GIST: (
@@ -79,6 +81,9 @@ _CHATTER_WORD = re.compile(r"(?:ha|he|ah|ха|хе|ах)+h?|lo+l|lmf?ao+|rofl|x+
 # Words that may surround small talk without making it something else ("thanks a lot bot").
 _FILLER = frozenset("bot there so much very a lot again all everyone guys folks mate buddy man and then please pls "
                     "бот тебе вам всем очень и пожалуйста".split())
+
+# How people shorten words in chat ("who r u", "what can u do"): read as the words they stand for.
+_TEXTING = {"u": "you", "ya": "you", "r": "are", "ur": "your", "wat": "what", "wut": "what"}
 
 _INTERROGATIVES = frozenset(
     "who whom whose what whats what's when where why how which "
@@ -103,7 +108,7 @@ def words(text: str) -> list[str]:
 def small_talk(text: str) -> SmallTalk | None:
     """What kind of small talk the whole message is, or None when it is (or may be) a question
     for the engine."""
-    said = words(text)
+    said = [_TEXTING.get(word, word) for word in words(text)]
     if not said:
         return SmallTalk.NOISE if text.strip() else None
     kinds: set[SmallTalk] = set()
@@ -118,10 +123,18 @@ def small_talk(text: str) -> SmallTalk | None:
         else:
             if _CHATTER_WORD.fullmatch(said[at]):
                 kinds.add(SmallTalk.CHATTER)
-            elif said[at] not in _FILLER:
+            elif said[at] not in _FILLER and not _stray_letter(said[at]):
                 return None  # a word of something else: a question for the engine
             at += 1
-    return next((kind for kind in _PRECEDENCE if kind in kinds), None)
+    if not kinds:
+        # Fillers and stray letters alone ("a", "and then", "x"): nothing to search for, and read
+        # as a follow-up the engine would answer the turn before again. "and?" asks on.
+        return None if any(mark in text for mark in _QUESTION_MARKS) else SmallTalk.CHATTER
+    return next(kind for kind in _PRECEDENCE if kind in kinds)
+
+
+def _stray_letter(word: str) -> bool:
+    return len(word) == 1 and word.isalpha()
 
 
 def looks_like_question(text: str) -> bool:

@@ -108,7 +108,7 @@ async def test_the_closest_passage_is_offered_only_where_there_is_one_and_a_butt
     assert [[b.data for b in row] for row in pressed.keyboard][0] == ["ex:ru:0"]
 
 
-@pytest.mark.parametrize("said", ["hi", "thanks!", "who are you?", "🤔", "lol"])
+@pytest.mark.parametrize("said", ["hi", "thanks!", "who are you?", "who r u", "🤔", "lol", "a"])
 async def test_small_talk_gets_what_the_bot_is_and_one_example_and_is_no_question(engine, services, said):
     for _ in range(3):  # more than the two questions a minute these settings allow
         reply = await replies.answer_question(said, ALICE, engine, services)

@@ -28,6 +28,9 @@ QUESTION_SETS = sorted((REPO / "tests" / "data").glob("*.jsonl")) + sorted((REPO
         ("What is the article about?", SmallTalk.GIST), ("what's this story about", SmallTalk.GIST),
         ("tl;dr", SmallTalk.GIST), ("Summary please", SmallTalk.GIST), ("hi, what is the article about?", SmallTalk.GIST),
         ("о чём статья?", SmallTalk.GIST), ("what is this about?", SmallTalk.GIST),
+        ("who r u", SmallTalk.ABOUT_BOT), ("what can u do?", SmallTalk.ABOUT_BOT), ("u there?", SmallTalk.ABOUT_BOT),
+        # Nothing to search for: read as a follow-up, the turn before would be answered again.
+        ("a", SmallTalk.CHATTER), ("and then", SmallTalk.CHATTER), ("x", SmallTalk.CHATTER), ("bot", SmallTalk.CHATTER),
         ("🤔", SmallTalk.NOISE), ("?!", SmallTalk.NOISE), ("👍🏽👍🏽", SmallTalk.NOISE), ("...", SmallTalk.NOISE),
     ],
 )  # fmt: skip
@@ -36,7 +39,7 @@ def test_small_talk_is_recognised_whole(text, kind):
 
 
 @pytest.mark.parametrize(
-    "text", ["hi, what did the article say?", "thanks, and who joined?", "qwertyuiop", "valuation", "bot", "", "  ",
+    "text", ["hi, what did the article say?", "thanks, and who joined?", "qwertyuiop", "valuation", "and?", "", "  ",
              "what is it about?", "what is the article's title?", "О чём Маск говорил в Клабхаусе?"]
 )
 def test_anything_more_than_small_talk_is_for_the_engine(text):
