@@ -34,6 +34,7 @@ import numpy as np
 from pathlib import Path
 
 from .answer_types import AnswerEvidence, AnswerType, answer_evidence, expected_answer_type
+from .contractions import restore_apostrophes
 from .cross_lingual import CrossLingualIndex
 from .embedding import Embedder
 from .general_words import GENERAL_WORDS
@@ -166,6 +167,7 @@ class Retriever:
         question read with the conversation before it (the history_* features); a question
         read `across` languages, its cosines in the multilingual model (the cross_* features)
         and its words read as the corpus's words, which are all the English model is shown."""
+        question = restore_apostrophes(question)  # "whats it worth": what's, stopwords
         terms = self.lexical.repair(question)
         cross_similarities = cross_as_asked = None
         if across is not None and self.cross_lingual is not None:
@@ -200,7 +202,7 @@ class Retriever:
             reading_vector = _unit(vectors[0] + follow_up.previous_vector)
             history_units, history_similarities = self._dense_scores(reading_vector[None, :])
             history_dense = dict(zip(history_units.tolist(), history_similarities))
-            history_terms = self.lexical.repair(follow_up.text)
+            history_terms = self.lexical.repair(restore_apostrophes(follow_up.text))
             history_weights = self._query_weights(history_terms)
             history_bm25 = self.lexical.scores(history_terms.terms)
             candidates = sorted(set(candidates) | set(self._candidates(history_units, history_similarities, history_bm25)))

@@ -137,6 +137,14 @@ def test_general_english_words_the_corpus_never_uses_are_not_counted_unknown(eng
     assert engine.retriever.signals("Anything else?").unknown_share == 1.0
 
 
+def test_a_contraction_without_its_apostrophe_is_no_unknown_word(engine):
+    # "whats", "didnt": typed so, words the corpus never uses; with the apostrophe, stopwords.
+    typed = engine.retriever.signals("whats the ferry passengers count, didnt the trust open the pier")
+    meant = engine.retriever.signals("what's the ferry passengers count, didn't the trust open the pier")
+    assert typed.unknown_share == meant.unknown_share == 0.0
+    assert typed.features.tolist() == meant.features.tolist()
+
+
 # --- ranking and the answer sentence -----------------------------------------------------------
 
 def test_a_passage_scores_as_its_best_sentence_and_the_ranking_weights_decide(engine):
