@@ -19,12 +19,20 @@ from .text import words
 class AnswerType(str, Enum):
     NAME = "name"  # who, whom, which company: a capitalised name the question does not contain
     NUMBER = "number"  # how many, how much, what price
+    AMOUNT = "amount"  # how much is it worth, what does it cost: a sum of money
     PLACE = "place"  # where
     TIME = "time"  # when, what year
     QUOTE = "quote"  # what did X say / tweet / write: the words themselves
 
 
 _PATTERNS: list[tuple[re.Pattern[str], AnswerType]] = [
+    # "How much is Clubhouse worth?", "What is it valued at?": a sum, not any number ("5 million
+    # downloads" cannot answer it). English only: Russian asks "сколько стоит" and "во сколько
+    # оценили" alike for a sum and for a count of anything.
+    (re.compile(r"^how much\b.*\b(worth|costs?|cost(ed|ing)|value|valued|valuation|price|priced|pay|paid|charges?|"
+                r"charged|raised?|earn(s|ed)?|spend|spent|sells?|sold|fund(s|ed|ing)?|fees?)\b"
+                r"|^what(['’]s| is| was| are| were| does| did| do)?\b.*\b(worth|costs?|valued|valuation|price)\b", re.I),
+     AnswerType.AMOUNT),
     (re.compile(r"^(how (many|much|old|long|big|large|often)|сколько)\b", re.I), AnswerType.NUMBER),
     (re.compile(r"^(who|whom|whose|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
     (re.compile(r"^(where|где|куда|откуда)\b", re.I), AnswerType.PLACE),
@@ -54,6 +62,9 @@ _ROLE = re.compile(r"\b(ceo|cto|cfo|president|founder|co-founder|head|leader|chi
                    r"chair|manager|creator|author|inventor|host|investor|winner|founders|leaders|owners|investors)\b", re.I)
 # Words between quotation marks, or after a colon that opens a quotation.
 _QUOTATION = re.compile(r"[“\"«„][^”\"»“]{8,}[”\"»“]|:\s*[“\"«]")
+# A sum of money: a currency sign or name beside a figure ("$1bn", "£90", "5 million dollars").
+_MONEY = re.compile(r"[$€£¥₽]\s?\d|\d[\d.,]*\s?(bn|m|k|million|billion|thousand)?\s?(dollars|euros|pounds|usd|eur|gbp|"
+                    r"рубл\w*|доллар\w*|евро)\b", re.I)
 _NUMBER = re.compile(r"\d|\b(million|billion|thousand|hundred|dozen|half|twice)\b|[$€£¥₽]", re.I)
 _TIME = re.compile(r"\d{4}|\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|ago|"
@@ -89,6 +100,7 @@ class AnswerEvidence:
     checking a sentence against a question is a few set operations."""
 
     number: bool
+    money: bool
     time: bool
     quotation: bool
     names: tuple[frozenset[str], ...]  # each run of capitalised words, as its words less stopwords
@@ -97,6 +109,8 @@ class AnswerEvidence:
         """Whether the sentence holds something of the expected kind beyond the question's own words."""
         if answer_type is AnswerType.NUMBER:
             return self.number
+        if answer_type is AnswerType.AMOUNT:
+            return self.money
         if answer_type is AnswerType.TIME:
             return self.time
         if answer_type is AnswerType.QUOTE:
@@ -113,5 +127,5 @@ def answer_evidence(sentence: str) -> AnswerEvidence:
         name = frozenset(w for part in re.split(r"[\s-]+", run) if part[:1].isupper() for w in words(part)) - STOPWORDS
         if name:
             names.append(name)
-    return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_TIME.search(sentence)), bool(_QUOTATION.search(sentence)),
-                          tuple(names))
+    return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_MONEY.search(sentence)), bool(_TIME.search(sentence)),
+                          bool(_QUOTATION.search(sentence)), tuple(names))

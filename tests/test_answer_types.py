@@ -8,6 +8,13 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
 @pytest.mark.parametrize("question, expected", [
     ("Who is the CEO of Robinhood?", AnswerType.NAME),
     ("How many people can join a room?", AnswerType.NUMBER),
+    # A sum of money: "5 million downloads" holds a number but cannot say what the app is worth.
+    ("How much is Clubhouse worth?", AnswerType.AMOUNT),
+    ("What is the app valued at?", AnswerType.AMOUNT),
+    ("How much does an annual membership cost?", AnswerType.AMOUNT),
+    ("How much data does an hour use?", AnswerType.NUMBER),
+    ("What did Musk pay attention to?", None),
+    ("Сколько стоит Clubhouse?", AnswerType.NUMBER),  # Russian asks so for any count too
     ("Where is Clubhouse based?", AnswerType.PLACE),
     ("When did Musk tweet?", AnswerType.TIME),
     ("Кто пригласил Путина?", AnswerType.NAME),
@@ -56,6 +63,14 @@ def test_numbers_and_times():
     assert evidence.carries(AnswerType.NUMBER, frozenset()) and evidence.carries(AnswerType.TIME, frozenset())
     plain = answer_evidence("Rooms are small and friendly.")
     assert not plain.carries(AnswerType.NUMBER, frozenset()) and not plain.carries(AnswerType.TIME, frozenset())
+
+
+def test_a_sum_of_money_is_a_figure_with_its_currency():
+    assert answer_evidence("It was recently valued at $1bn.").carries(AnswerType.AMOUNT, frozenset())
+    assert answer_evidence("An annual membership costs £90.").carries(AnswerType.AMOUNT, frozenset())
+    assert answer_evidence("They raised 5 million dollars.").carries(AnswerType.AMOUNT, frozenset())
+    downloads = answer_evidence("Clubhouse has recorded over 5 million downloads.")
+    assert downloads.carries(AnswerType.NUMBER, frozenset()) and not downloads.carries(AnswerType.AMOUNT, frozenset())
 
 
 def test_quotations_are_words_between_quotation_marks():

@@ -59,6 +59,12 @@ def test_asking_who_someone_is_gets_the_description(engine, question):
     assert answer.hits[0].passage.position == 1
 
 
+def test_asked_what_the_app_is_worth_the_bold_sentence_is_the_sum_not_the_downloads(engine):
+    # Both sentences of the paragraph hold a figure; only one is a sum of money.
+    answer = engine.ask("How much is Clubhouse worth?")
+    assert "$1bn" in answer.hits[0].answer
+
+
 @pytest.mark.parametrize("question", ["Who wrote Hamlet?", "What's the weather in London today?", "qwertyuiop", "Какая погода в Москве?"])
 def test_off_topic_questions_are_refused(engine, question):
     answer = engine.ask(question)
