@@ -71,8 +71,8 @@ _PHRASES: dict[SmallTalk, tuple[str, ...]] = {
         "перескажите статью", "в чём суть", "в чем суть", "суть", "суть статьи",
     ),
     SmallTalk.CHATTER: (
-        "ok", "okay", "k", "kk", "cool", "nice", "great", "good", "awesome", "wow", "yes", "no", "yeah", "yep",
-        "nope", "sure", "bye", "goodbye", "see you", "oh", "ah", "hmm", "ок", "окей", "ясно", "понятно", "круто",
+        "ok", "okay", "k", "kk", "cool", "nice", "great", "good", "awesome", "wow", "yes", "no", "yeah", "yep", "ya",
+        "yea", "yup", "nope", "sure", "bye", "goodbye", "see you", "oh", "ah", "hmm", "ок", "окей", "ясно", "понятно", "круто",
         "класс", "пока", "да", "нет", "ага", "хорошо", "отлично",
     ),
 }  # fmt: skip
@@ -83,7 +83,7 @@ _FILLER = frozenset("bot there so much very a lot again all everyone guys folks 
                     "бот тебе вам всем очень и пожалуйста".split())
 
 # How people shorten words in chat ("who r u", "what can u do"): read as the words they stand for.
-_TEXTING = {"u": "you", "ya": "you", "r": "are", "ur": "your", "wat": "what", "wut": "what"}
+_TEXTING = {"u": "you", "r": "are", "ur": "your", "wat": "what", "wut": "what"}
 
 _INTERROGATIVES = frozenset(
     "who whom whose what whats what's when where why how which "

@@ -25,6 +25,7 @@ QUESTION_SETS = sorted((REPO / "tests" / "data").glob("*.jsonl")) + sorted((REPO
         ("who are you?", SmallTalk.ABOUT_BOT), ("What can you do?", SmallTalk.ABOUT_BOT),
         ("hi, who are you", SmallTalk.ABOUT_BOT), ("кто ты?", SmallTalk.ABOUT_BOT),
         ("lol", SmallTalk.CHATTER), ("hahaha", SmallTalk.CHATTER), ("ok", SmallTalk.CHATTER), ("cool, bye", SmallTalk.CHATTER),
+        ("ya", SmallTalk.CHATTER), ("yup", SmallTalk.CHATTER),
         ("What is the article about?", SmallTalk.GIST), ("what's this story about", SmallTalk.GIST),
         ("tl;dr", SmallTalk.GIST), ("Summary please", SmallTalk.GIST), ("hi, what is the article about?", SmallTalk.GIST),
         ("о чём статья?", SmallTalk.GIST), ("what is this about?", SmallTalk.GIST),
