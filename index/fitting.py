@@ -275,11 +275,12 @@ def cross_validate(examples: list[Example], start: Scoring, folds: int = 5, seed
         test_index = [i for i, f in enumerate(assignment) if f == fold]
         fitted = fitter(train, start)
         test = [examples[i] for i in test_index]
-        for i, outcome in zip(test_index, outcomes(test, fitted)):
+        test_outcomes = outcomes(test, fitted)
+        for i, outcome in zip(test_index, test_outcomes):
             held_out[i] = outcome
             thresholds[i] = fitted.for_question(examples[i].signals.cross_lingual).abstention.threshold
         fold_rows.append({"fold": fold, "questions": len(test),
-                          "metrics": score([e.question for e in test], outcomes(test, fitted)).as_dict(),
+                          "metrics": score([e.question for e in test], test_outcomes).as_dict(),
                           "scoring": _summary(fitted)})
     questions = [e.question for e in examples]
     dialogues = [i for i, e in enumerate(examples) if e.question.history]
