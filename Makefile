@@ -10,8 +10,8 @@ PY := $(VENV)/bin/python
 # Their figures differ between machines of this workplace by a few questions (docs/quality.md,
 # "The same commands on two machines"), so their floors sit under the lower of the two measured.
 FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl tests/data/dialogues.jsonl tests/data/russian-questions.jsonl
-FIT_FLOORS ?= --floor hit_at_1=0.84 --floor hit_at_3=0.96 --floor mrr=0.89 --floor answered_right_first=0.73 \
-	--floor unanswerable_refused=0.73 --ceiling false_abstain=0.18 --floor sentence_hit=0.77 \
+FIT_FLOORS ?= --floor hit_at_1=0.84 --floor hit_at_3=0.96 --floor mrr=0.89 --floor answered_right_first=0.71 \
+	--floor unanswerable_refused=0.75 --ceiling false_abstain=0.20 --floor sentence_hit=0.77 \
 	--floor cross_lingual.hit_at_1=0.77 --floor cross_lingual.hit_at_3=0.94 --floor cross_lingual.mrr=0.85 \
 	--floor cross_lingual.answered_right_first=0.60 --floor cross_lingual.unanswerable_refused=0.69 \
 	--ceiling cross_lingual.false_abstain=0.23

@@ -20,6 +20,7 @@ class AnswerType(str, Enum):
     NAME = "name"  # who, whom, which company: a capitalised name the question does not contain
     NUMBER = "number"  # how many, how much, what price
     AMOUNT = "amount"  # how much is it worth, what does it cost: a sum of money
+    LENGTH = "length"  # how long: a span of time or a distance, a figure with its unit
     PLACE = "place"  # where
     TIME = "time"  # when, what year
     QUOTE = "quote"  # what did X say / tweet / write: the words themselves
@@ -33,7 +34,10 @@ _PATTERNS: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"charged|raised?|earn(s|ed)?|spend|spent|sells?|sold|fund(s|ed|ing)?|fees?)\b"
                 r"|^what(['’]s| is| was| are| were| does| did| do)?\b.*\b(worth|costs?|valued|valuation|price)\b", re.I),
      AnswerType.AMOUNT),
-    (re.compile(r"^(how (many|much|old|long|big|large|often)|сколько)\b", re.I), AnswerType.NUMBER),
+    # "How long did the session last?", "How long is the river?": a figure with its unit, not
+    # any number ("over 5000 users" cannot answer it).
+    (re.compile(r"^how long\b", re.I), AnswerType.LENGTH),
+    (re.compile(r"^(how (many|much|old|big|large|often)|сколько)\b", re.I), AnswerType.NUMBER),
     (re.compile(r"^(who|whom|whose|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
     (re.compile(r"^(where|где|куда|откуда)\b", re.I), AnswerType.PLACE),
     (re.compile(r"^(when|what year|what time|когда)\b", re.I), AnswerType.TIME),
@@ -65,7 +69,18 @@ _QUOTATION = re.compile(r"[“\"«„][^”\"»“]{8,}[”\"»“]|:\s*[“\"«
 # A sum of money: a currency sign or name beside a figure ("$1bn", "£90", "5 million dollars").
 _MONEY = re.compile(r"[$€£¥₽]\s?\d|\d[\d.,]*\s?(bn|m|k|million|billion|thousand)?\s?(dollars|euros|pounds|usd|eur|gbp|"
                     r"рубл\w*|доллар\w*|евро)\b", re.I)
-_NUMBER = re.compile(r"\d|\b(million|billion|thousand|hundred|dozen|half|twice)\b|[$€£¥₽]", re.I)
+# Figures in digits or in words ("three years", "five to ten"); "one" is left out, as it is more
+# often a pronoun ("no one", "one of them") than a count.
+_NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+                 r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
+                 r"thousands?|millions?|billions?|dozens?|half|twice")
+_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b|[$€£¥₽]", re.I)
+# A figure with a unit of time or of length ("380 years", "five to ten years", "3 km"), or a span
+# counted from a time ("since the 1950s").
+_LENGTH = re.compile(rf"(\d|\b({_NUMBER_WORDS}|a|an|several|few|many)\b)[\s,.-]*((to|or|and)\s+\S+\s+)?"
+                     r"(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|"
+                     r"millennia|millennium|nights?|km|kilometres?|kilometers?|miles?|metres?|meters?|feet|foot|"
+                     r"ft|inches|inch|cm|mm|yards?)\b|\bsince\s+(the\s+)?\d", re.I)
 _TIME = re.compile(r"\d{4}|\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|ago|"
                    r"earlier|later|this (week|month|year)|last (week|month|year))\b", re.I)
@@ -101,6 +116,7 @@ class AnswerEvidence:
 
     number: bool
     money: bool
+    length: bool
     time: bool
     quotation: bool
     names: tuple[frozenset[str], ...]  # each run of capitalised words, as its words less stopwords
@@ -111,6 +127,8 @@ class AnswerEvidence:
             return self.number
         if answer_type is AnswerType.AMOUNT:
             return self.money
+        if answer_type is AnswerType.LENGTH:
+            return self.length
         if answer_type is AnswerType.TIME:
             return self.time
         if answer_type is AnswerType.QUOTE:
@@ -127,5 +145,6 @@ def answer_evidence(sentence: str) -> AnswerEvidence:
         name = frozenset(w for part in re.split(r"[\s-]+", run) if part[:1].isupper() for w in words(part)) - STOPWORDS
         if name:
             names.append(name)
-    return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_MONEY.search(sentence)), bool(_TIME.search(sentence)),
+    return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_MONEY.search(sentence)), bool(_LENGTH.search(sentence)),
+                          bool(_TIME.search(sentence)),
                           bool(_QUOTATION.search(sentence)), tuple(names))

@@ -15,6 +15,9 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
     ("How much data does an hour use?", AnswerType.NUMBER),
     ("What did Musk pay attention to?", None),
     ("Сколько стоит Clubhouse?", AnswerType.NUMBER),  # Russian asks so for any count too
+    # A length of time or of a thing: a figure with its unit ("5000 users" cannot say how long).
+    ("How long did the session last?", AnswerType.LENGTH),
+    ("how long is the river", AnswerType.LENGTH),
     ("Where is Clubhouse based?", AnswerType.PLACE),
     ("When did Musk tweet?", AnswerType.TIME),
     ("Кто пригласил Путина?", AnswerType.NAME),
@@ -71,6 +74,22 @@ def test_a_sum_of_money_is_a_figure_with_its_currency():
     assert answer_evidence("They raised 5 million dollars.").carries(AnswerType.AMOUNT, frozenset())
     downloads = answer_evidence("Clubhouse has recorded over 5 million downloads.")
     assert downloads.carries(AnswerType.NUMBER, frozenset()) and not downloads.carries(AnswerType.AMOUNT, frozenset())
+
+
+def test_numbers_in_words_are_numbers():
+    assert answer_evidence("It takes five to ten years.").carries(AnswerType.NUMBER, frozenset())
+    assert answer_evidence("Twelve people joined.").carries(AnswerType.NUMBER, frozenset())
+    assert not answer_evidence("No one joined him.").carries(AnswerType.NUMBER, frozenset())  # "one" is a pronoun here
+
+
+def test_a_length_is_a_figure_with_a_unit_of_time_or_distance():
+    for sentence in ("Western Europe held Cyprus for 380 years.", "It takes five to ten years to produce oil.",
+                     "The session lasted two hours.", "The shore is 35 km long.", "The principle holds since the 1950s.",
+                     "The talk went on for several hours."):
+        assert answer_evidence(sentence).carries(AnswerType.LENGTH, frozenset()), sentence
+    for sentence in ("Clubhouse has recorded over 5 million downloads.", "Over 5000 users listened in.",
+                     "He joined earlier this month."):
+        assert not answer_evidence(sentence).carries(AnswerType.LENGTH, frozenset()), sentence
 
 
 def test_quotations_are_words_between_quotation_marks():

@@ -65,6 +65,12 @@ def test_asked_what_the_app_is_worth_the_bold_sentence_is_the_sum_not_the_downlo
     assert "$1bn" in answer.hits[0].answer
 
 
+@pytest.mark.parametrize("question", ["How long was Musk on Clubhouse?", "how long did musks clubhouse talk go on for"])
+def test_asked_how_long_a_figure_without_a_unit_is_no_answer(engine, question):
+    # The article gives the session's audience ("over 5000 users"), not how long it lasted.
+    assert not engine.ask(question).answered
+
+
 @pytest.mark.parametrize("question", ["Who wrote Hamlet?", "What's the weather in London today?", "qwertyuiop", "Какая погода в Москве?"])
 def test_off_topic_questions_are_refused(engine, question):
     answer = engine.ask(question)
