@@ -58,6 +58,9 @@ _SOUNDS = (("sch", "s"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("ch", "4"), ("s
 _VOWELS = frozenset("aeiouy")
 # Sound keys shorter than this match too many names to say which one was meant.
 _MIN_KEY_LENGTH = 3
+# The shortest word read as part of a longer corpus word ("zuck", "phone"): shorter ones are
+# parts of too many words by chance.
+_MIN_PART_LENGTH = 4
 
 
 def _max_edits(word: str, transliterated: bool) -> int:
@@ -153,6 +156,8 @@ class LexicalIndex:
         self.vocabulary = vocabulary_of(texts)
         self._known = frozenset(self.vocabulary)
         self._known_stems = frozenset(stem(w) for w in self.vocabulary)
+        # Each corpus word's forms a compound's head may end ("iphones": iphon, iphone).
+        self._endings = {w: {w, stem(w), w.removesuffix("s")} for w in self.vocabulary if not _CYRILLIC.search(w)}
         self._names_by_sound: dict[str, set[str]] = {}
         for name in names:
             if _LATIN_WORD.fullmatch(name):
@@ -186,12 +191,28 @@ class LexicalIndex:
                 )
                 if match is not None:
                     candidate = match[0]
+            if not self.knows(candidate) and not transliterated:
+                candidate = self.whole_word(word) or candidate
             if candidate != word and self.knows(candidate):
                 repaired[word] = candidate
                 result.append(candidate)
             else:
                 result.append(word)
         return QueryTerms(tuple(result), repaired, tuple(asked))
+
+    def whole_word(self, word: str) -> str | None:
+        """The one corpus word this word is part of, if exactly one: the head of a compound
+        ("streamed" -> livestreams, "phones" -> iphones) or a clipping ("crypto" ->
+        cryptocurrency, "zuck" -> zuckerberg). Typo repair leaves such words alone (they are
+        many edits away), and the corpus not knowing a word counts against a question."""
+        if len(word) < _MIN_PART_LENGTH:
+            return None
+        forms = {word, stem(word)}
+        found = {corpus_word for corpus_word, endings in self._endings.items()
+                 if (len(corpus_word) >= len(word) + 3 and corpus_word.startswith(word))
+                 or any(len(ending) >= len(form) + 2 and ending.endswith(form) for ending in endings for form in forms
+                        if len(form) >= _MIN_PART_LENGTH)}
+        return next(iter(found)) if len(found) == 1 else None
 
     def name_spelled(self, word: str) -> str | None:
         """The corpus name a Russian word spells by its sounds, when exactly one does: the word's

@@ -40,3 +40,16 @@ def test_the_general_english_words_are_scikit_learns_list():
     """Copied so that serving does not import scikit-learn; it must stay the list it names."""
     text = pytest.importorskip("sklearn.feature_extraction.text")
     assert GENERAL_WORDS == text.ENGLISH_STOP_WORDS
+
+
+def test_a_word_the_corpus_holds_only_inside_a_longer_one_is_read_as_that_word():
+    index = LexicalIndex(["The talk had livestreams on YouTube.", "He spoke of cryptocurrency with Mark Zuckerberg.",
+                          "Owners of iPhones only."])
+    # The head of a compound, and a clipping: many edits from the word, so typo repair misses them.
+    assert index.repair("was it streamed anywhere").repaired == {"streamed": "livestreams"}
+    assert index.repair("musk crypto talk").repaired == {"crypto": "cryptocurrency"}
+    assert index.repair("did zuck join").repaired == {"zuck": "zuckerberg"}
+    # Not a word merely sharing its first letters, nor a part of several words, nor a short one.
+    assert index.whole_word("cryptography") is None
+    assert LexicalIndex(["A livestream and a mainstream."]).whole_word("stream") is None
+    assert index.whole_word("own") is None  # "owners": too short to tell a part from chance
