@@ -29,7 +29,7 @@ RUSSIAN_FLOORS ?= --floor hit_at_1=0.86 --floor hit_at_3=0.99 --floor answered_r
 # Follow-ups asked in Russian (tests/data/README.md), never fit on: a check like the shared sets.
 RUSSIAN_DIALOGUE_SET ?= tests/data/russian-dialogues.jsonl
 RUSSIAN_DIALOGUE_FLOORS ?= --floor hit_at_1=0.69 --floor hit_at_3=0.93 --floor answered_right_first=0.55 \
-	--floor unanswerable_refused=0.38
+	--floor unanswerable_refused=0.46
 CI_INDEX_DIR ?= var/ci-index
 
 .PHONY: run test install index eval calibrate translations clean

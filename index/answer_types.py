@@ -34,9 +34,10 @@ _PATTERNS: list[tuple[re.Pattern[str], AnswerType]] = [
                 r"charged|raised?|earn(s|ed)?|spend|spent|sells?|sold|fund(s|ed|ing)?|fees?)\b"
                 r"|^what(['’]s| is| was| are| were| does| did| do)?\b.*\b(worth|costs?|valued|valuation|price)\b", re.I),
      AnswerType.AMOUNT),
-    # "How long did the session last?", "How long is the river?": a figure with its unit, not
-    # any number ("over 5000 users" cannot answer it).
-    (re.compile(r"^how long\b", re.I), AnswerType.LENGTH),
+    # "How long did the session last?", "How long is the river?", "Сколько длилась сессия?": a
+    # figure with its unit, not any number ("over 5000 users" cannot answer it).
+    (re.compile(r"^(how long|как долго|(а |и )?сколько (времени|длил\w*|продолжал\w*|шл[аои]?|идёт|идет)|"
+                r"какой длины|какова длина|какой продолжительности)\b", re.I), AnswerType.LENGTH),
     (re.compile(r"^(how (many|much|old|big|large|often)|сколько)\b", re.I), AnswerType.NUMBER),
     (re.compile(r"^(who|whom|whose|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
     (re.compile(r"^(where|где|куда|откуда)\b", re.I), AnswerType.PLACE),

@@ -18,6 +18,9 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
     # A length of time or of a thing: a figure with its unit ("5000 users" cannot say how long).
     ("How long did the session last?", AnswerType.LENGTH),
     ("how long is the river", AnswerType.LENGTH),
+    ("Сколько длилась сессия Маска?", AnswerType.LENGTH),
+    ("а сколько длилась его сессия?", AnswerType.LENGTH),
+    ("Как долго Маск был в Clubhouse?", AnswerType.LENGTH),
     ("Where is Clubhouse based?", AnswerType.PLACE),
     ("When did Musk tweet?", AnswerType.TIME),
     ("Кто пригласил Путина?", AnswerType.NAME),
