@@ -41,7 +41,9 @@ _PATTERNS: list[tuple[re.Pattern[str], AnswerType]] = [
     (re.compile(r"^(how (many|much|old|big|large|often)|сколько)\b", re.I), AnswerType.NUMBER),
     (re.compile(r"^(who|whom|whose|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
     (re.compile(r"^(where|где|куда|откуда)\b", re.I), AnswerType.PLACE),
-    (re.compile(r"^(when|what year|what time|когда)\b", re.I), AnswerType.TIME),
+    # "When…", "In what year…", "Which century…", "On what day…".
+    (re.compile(r"^((in|on|by|during|until|since|from|at)\s+)?(when|(what|which)\s+(year|century|decade|month|day|date|"
+                r"time|season)|когда|в каком году|в каком веке|какого числа|в какой день)\b", re.I), AnswerType.TIME),
 ]
 # "What did X tweet / say / write (to Y)?", "What did the message read?": the words quoted.
 _QUOTE_QUESTION = re.compile(
@@ -82,9 +84,11 @@ _LENGTH = re.compile(rf"(\d|\b({_NUMBER_WORDS}|a|an|several|few|many)\b)[\s,.-]*
                      r"(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|"
                      r"millennia|millennium|nights?|km|kilometres?|kilometers?|miles?|metres?|meters?|feet|foot|"
                      r"ft|inches|inch|cm|mm|yards?)\b|\bsince\s+(the\s+)?\d", re.I)
-_TIME = re.compile(r"\d{4}|\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+# A year is 1000-2099 ("over 5000 users" names none).
+_TIME = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|ago|"
-                   r"earlier|later|this (week|month|year)|last (week|month|year))\b", re.I)
+                   r"earlier|later|this (week|month|year)|last (week|month|year)|centur(y|ies)|decades?|"
+                   r"\d{1,2}(st|nd|rd|th))\b", re.I)
 # A run of capitalised words: "Vlad Tenev", "San Francisco", "App Annie".
 _NAME_RUN = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 

@@ -23,6 +23,12 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
     ("Как долго Маск был в Clubhouse?", AnswerType.LENGTH),
     ("Where is Clubhouse based?", AnswerType.PLACE),
     ("When did Musk tweet?", AnswerType.TIME),
+    # A time asked with a preposition or a unit in front: "In what year…", "Which century…".
+    ("In what year was the town founded?", AnswerType.TIME),
+    ("What century did the empire fall in?", AnswerType.TIME),
+    ("On what day of the week did Musk tweet?", AnswerType.TIME),
+    ("В каком году основали Clubhouse?", AnswerType.TIME),
+    ("What is the time?", None),  # asks nothing about when
     ("Кто пригласил Путина?", AnswerType.NAME),
     ("What did Musk tweet to Putin?", AnswerType.QUOTE),
     ("so what did he say to him", AnswerType.QUOTE),
@@ -69,6 +75,14 @@ def test_numbers_and_times():
     assert evidence.carries(AnswerType.NUMBER, frozenset()) and evidence.carries(AnswerType.TIME, frozenset())
     plain = answer_evidence("Rooms are small and friendly.")
     assert not plain.carries(AnswerType.NUMBER, frozenset()) and not plain.carries(AnswerType.TIME, frozenset())
+
+
+def test_a_time_is_a_year_a_date_or_a_period_not_any_four_digits():
+    for sentence in ("The church was built in 1169.", "It rose in the 10th century.", "Sales fell in the 1990s.",
+                     "Musk tweeted on Saturday."):
+        assert answer_evidence(sentence).carries(AnswerType.TIME, frozenset()), sentence
+    for sentence in ("Over 5000 users listened in.", "Rooms hold 8000 people."):
+        assert not answer_evidence(sentence).carries(AnswerType.TIME, frozenset()), sentence
 
 
 def test_a_sum_of_money_is_a_figure_with_its_currency():
