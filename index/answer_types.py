@@ -89,8 +89,10 @@ _TIME = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b(january|february|march|april|may|
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|ago|"
                    r"earlier|later|this (week|month|year)|last (week|month|year)|centur(y|ies)|decades?|"
                    r"\d{1,2}(st|nd|rd|th))\b", re.I)
-# A run of capitalised words: "Vlad Tenev", "San Francisco", "App Annie".
-_NAME_RUN = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
+# A run of capitalised words: "Vlad Tenev", "San Francisco", "App Annie", and brands that
+# capitalise inside the word ("iPhones", "eBay").
+_NAME_WORD = r"(?:[A-ZА-ЯЁ]|[a-z]+[A-Z])[\w'’-]*"
+_NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 
 
 def expected_answer_type(question: str) -> AnswerType | None:
@@ -147,7 +149,7 @@ def answer_evidence(sentence: str) -> AnswerEvidence:
     names = []
     for run in _NAME_RUN.findall(sentence):
         # Stopwords drop sentence-initial capitals ("The", "As").
-        name = frozenset(w for part in re.split(r"[\s-]+", run) if part[:1].isupper() for w in words(part)) - STOPWORDS
+        name = frozenset(w for part in re.split(r"[\s-]+", run) if not part.islower() for w in words(part)) - STOPWORDS
         if name:
             names.append(name)
     return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_MONEY.search(sentence)), bool(_LENGTH.search(sentence)),

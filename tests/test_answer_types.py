@@ -70,6 +70,12 @@ def test_sentence_initial_capitals_are_not_names():
     assert not answer_evidence("The app is popular. It grew fast.").carries(AnswerType.NAME, frozenset())
 
 
+def test_a_brand_capitalised_inside_the_word_is_a_name():
+    assert answer_evidence("The app is restricted to owners of iPhones.").carries(AnswerType.NAME, frozenset({"app"}))
+    assert answer_evidence("They sell it on eBay.").carries(AnswerType.NAME, frozenset())
+    assert not answer_evidence("the app is restricted to owners of phones.").carries(AnswerType.NAME, frozenset())
+
+
 def test_numbers_and_times():
     evidence = answer_evidence("Rooms hold up to 5,000 people since January 2021.")
     assert evidence.carries(AnswerType.NUMBER, frozenset()) and evidence.carries(AnswerType.TIME, frozenset())
