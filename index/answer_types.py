@@ -69,14 +69,15 @@ _ROLE = re.compile(r"\b(ceo|cto|cfo|president|founder|co-founder|head|leader|chi
                    r"chair|manager|creator|author|inventor|host|investor|winner|founders|leaders|owners|investors)\b", re.I)
 # Words between quotation marks, or after a colon that opens a quotation.
 _QUOTATION = re.compile(r"[“\"«„][^”\"»“]{8,}[”\"»“]|:\s*[“\"«]")
-# A sum of money: a currency sign or name beside a figure ("$1bn", "£90", "5 million dollars").
-_MONEY = re.compile(r"[$€£¥₽]\s?\d|\d[\d.,]*\s?(bn|m|k|million|billion|thousand)?\s?(dollars|euros|pounds|usd|eur|gbp|"
-                    r"рубл\w*|доллар\w*|евро)\b", re.I)
 # Figures in digits or in words ("three years", "five to ten"); "one" is left out, as it is more
 # often a pronoun ("no one", "one of them") than a count.
 _NUMBER_WORDS = (r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
                  r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|"
                  r"thousands?|millions?|billions?|dozens?|half|twice")
+# A sum of money: a currency sign or name beside a figure ("$1bn", "£90", "5 million dollars",
+# "four million euros").
+_MONEY = re.compile(rf"[$€£¥₽]\s?\d|(\d[\d.,]*|\b({_NUMBER_WORDS})\b)\s?(bn|m|k|million|billion|thousand)?\s?"
+                    r"(dollars|euros|pounds|usd|eur|gbp|рубл\w*|доллар\w*|евро)\b", re.I)
 _NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b|[$€£¥₽]", re.I)
 # A figure with a unit of time or of length ("380 years", "five to ten years", "3 km"), or a span
 # counted from a time ("since the 1950s").

@@ -95,6 +95,7 @@ def test_a_sum_of_money_is_a_figure_with_its_currency():
     assert answer_evidence("It was recently valued at $1bn.").carries(AnswerType.AMOUNT, frozenset())
     assert answer_evidence("An annual membership costs £90.").carries(AnswerType.AMOUNT, frozenset())
     assert answer_evidence("They raised 5 million dollars.").carries(AnswerType.AMOUNT, frozenset())
+    assert answer_evidence("It will cost four million euros.").carries(AnswerType.AMOUNT, frozenset())
     downloads = answer_evidence("Clubhouse has recorded over 5 million downloads.")
     assert downloads.carries(AnswerType.NUMBER, frozenset()) and not downloads.carries(AnswerType.AMOUNT, frozenset())
 
