@@ -42,8 +42,9 @@ _PATTERNS: list[tuple[re.Pattern[str], AnswerType]] = [
     (re.compile(r"^(who|whom|whose|кто|кого|кому|кем|чей|чья|какая компания|какой аккаунт)\b", re.I), AnswerType.NAME),
     (re.compile(r"^(where|где|куда|откуда)\b", re.I), AnswerType.PLACE),
     # "When…", "In what year…", "Which century…", "On what day…".
-    (re.compile(r"^((in|on|by|during|until|since|from|at)\s+)?(when|(what|which)\s+(year|century|decade|month|day|date|"
-                r"time|season)|когда|в каком году|в каком веке|какого числа|в какой день)\b", re.I), AnswerType.TIME),
+    (re.compile(r"^((in|on|by|during|until|since|from|at)\s+)?"
+                r"(when|(what|which)\s+(year|century|decade|month|day|date|time|season)|"
+                r"когда|в каком году|в каком веке|какого числа|в какой день)\b", re.I), AnswerType.TIME),
 ]
 # "What did X tweet / say / write (to Y)?", "What did the message read?": the words quoted.
 _QUOTE_QUESTION = re.compile(
@@ -86,7 +87,8 @@ _LENGTH = re.compile(rf"(\d|\b({_NUMBER_WORDS}|a|an|several|few|many)\b)[\s,.-]*
                      r"millennia|millennium|nights?|km|kilometres?|kilometers?|miles?|metres?|meters?|feet|foot|"
                      r"ft|inches|inch|cm|mm|yards?)\b|\bsince\s+(the\s+)?\d", re.I)
 # A year is 1000-2099 ("over 5000 users" names none).
-_TIME = re.compile(r"\b(1\d{3}|20\d{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+_TIME = re.compile(r"\b(1\d{3}|20\d{2})s?\b|"
+                   r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
                    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|ago|"
                    r"earlier|later|this (week|month|year)|last (week|month|year)|centur(y|ies)|decades?|"
                    r"\d{1,2}(st|nd|rd|th))\b", re.I)
@@ -150,7 +152,8 @@ def answer_evidence(sentence: str) -> AnswerEvidence:
     names = []
     for run in _NAME_RUN.findall(sentence):
         # Stopwords drop sentence-initial capitals ("The", "As").
-        name = frozenset(w for part in re.split(r"[\s-]+", run) if not part.islower() for w in words(part)) - STOPWORDS
+        parts = [part for part in re.split(r"[\s-]+", run) if any(c.isupper() for c in part)]  # not "-based"
+        name = frozenset(w for part in parts for w in words(part)) - STOPWORDS
         if name:
             names.append(name)
     return AnswerEvidence(bool(_NUMBER.search(sentence)), bool(_MONEY.search(sentence)), bool(_LENGTH.search(sentence)),
