@@ -23,6 +23,8 @@ _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "vs", "etc", "inc", "lt
 _SENTENCE_END = re.compile(r"([.!?…]+[\"”»')\]]*)\s+(?=[\"“«(\[]?[A-ZА-ЯЁ0-9@#$])")
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Thousands separators: "1,500" and "1500" are one number, however the reader types it.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _COMPOUND_PART = re.compile(r"_+|(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
 
 
@@ -61,12 +63,13 @@ def split_sentences(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens in any script, split at hyphens and apostrophes.
 
-    One-letter tokens are dropped ("Musk's" gives "musk"), digits are kept ("5", "000").
+    One-letter tokens are dropped ("Musk's" gives "musk"), digits are kept, a number's
+    thousands separators dropped ("5,000" gives "5000").
     Handles and hashtags also give their parts ("@KremlinRussia_E": kremlinrussia_e,
     kremlin, russia), so a question can name what they are made of.
     """
     tokens: list[str] = []
-    for token in _WORD.findall(unicodedata.normalize("NFKC", text)):
+    for token in _WORD.findall(_THOUSANDS.sub("", unicodedata.normalize("NFKC", text))):
         tokens.append(token)
         parts = _COMPOUND_PART.split(token)
         if len(parts) > 1:

@@ -25,8 +25,14 @@ def test_normalize_for_match_follows_the_eval_readme():
 
 
 def test_words_splits_any_script_and_drops_single_letters():
-    assert words("Musk’s San Francisco-based былобы 5,000") == ["musk", "san", "francisco", "based", "былобы", "5", "000"]
+    assert words("Musk’s San Francisco-based былобы 5,000") == ["musk", "san", "francisco", "based", "былобы", "5000"]
 
 
 def test_words_of_handles_include_their_parts():
     assert words("@KremlinRussia_E #SpaceTravel") == ["kremlinrussia_e", "kremlin", "russia", "spacetravel", "space", "travel"]
+
+
+def test_a_number_is_one_word_with_or_without_thousands_separators():
+    assert words("it had just 1,500 users") == words("it had just 1500 users") == ["it", "had", "just", "1500", "users"]
+    assert words("12,345,678 people") == ["12345678", "people"]
+    assert words("1,2,3 and 3,14 and 2021, 500") == ["1", "2", "3", "and", "3", "14", "and", "2021", "500"]
