@@ -40,6 +40,8 @@ STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset(STOPWORDS_RUSSIAN) | frozen
 )
 _CYRILLIC = re.compile(r"[а-яё]")
 _LATIN_WORD = re.compile(r"[a-z]+")
+# A figure is not a typo of another one: 2500 users is not 1500 users.
+_DIGIT = re.compile(r"\d")
 # Letters of Russian spelled in Latin, for names asked about in Russian ("Маск" -> "mask",
 # which typo repair then takes to "musk").
 _TRANSLIT = str.maketrans({
@@ -182,7 +184,7 @@ class LexicalIndex:
                 # A name it sounds like, before the nearest word by letters ("маск": mask, one
                 # edit from "mark" and from "musk", sounds like Musk).
                 candidate = self.name_spelled(word) or transliterate(word)
-            if not self.knows(candidate) and len(candidate) >= _MIN_REPAIR_LENGTH:
+            if not self.knows(candidate) and len(candidate) >= _MIN_REPAIR_LENGTH and not _DIGIT.search(candidate):
                 match = process.extractOne(
                     candidate,
                     self.vocabulary,
@@ -191,7 +193,7 @@ class LexicalIndex:
                 )
                 if match is not None:
                     candidate = match[0]
-            if not self.knows(candidate) and not transliterated:
+            if not self.knows(candidate) and not transliterated and not _DIGIT.search(word):
                 candidate = self.whole_word(word) or candidate
             if candidate != word and self.knows(candidate):
                 repaired[word] = candidate

@@ -53,3 +53,12 @@ def test_a_word_the_corpus_holds_only_inside_a_longer_one_is_read_as_that_word()
     assert index.whole_word("cryptography") is None
     assert LexicalIndex(["A livestream and a mainstream."]).whole_word("stream") is None
     assert index.whole_word("own") is None  # "owners": too short to tell a part from chance
+
+
+def test_a_figure_is_never_read_as_another_one():
+    index = LexicalIndex(["It had just 1,500 users and a $100 million valuation.", "Over 5000 users listened."])
+    assert index.repair("when it had 1500 users").repaired == {}  # the same number, typed without its comma
+    assert index.knows("1500")
+    assert index.repair("when it had 2500 users").repaired == {}  # 2500 is not a typo of 1500
+    assert "50000" in index.repair("over 50000 listeners").words  # nor 50000 a longer 5000
+    assert index.repair("the valuaton").repaired == {"valuaton": "valuation"}  # words are still repaired
