@@ -25,6 +25,18 @@ _SENTENCE_END = re.compile(r"([.!?…]+[\"”»')\]]*)\s+(?=[\"“«(\[]?[A-ZА-
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Thousands separators: "1,500" and "1500" are one number, however the reader types it.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+# Scales written short, as news does with sums ("$1bn", "£90m", "$5k"), read as the words a
+# reader asks with ("a billion dollars"). "m" and "k" only after a currency sign: "5m" alone may
+# be metres.
+_BILLIONS = re.compile(r"(?<=\d)bn\b", re.I)
+_MILLIONS = re.compile(r"([$€£¥₽]\s?[\d.,]*\d)(mn|m)\b", re.I)
+_THOUSANDS_SHORT = re.compile(r"([$€£¥₽]\s?[\d.,]*\d)k\b", re.I)
+
+
+def _spelled_scales(text: str) -> str:
+    text = _BILLIONS.sub(" billion", text)
+    text = _MILLIONS.sub(r"\1 million", text)
+    return _THOUSANDS_SHORT.sub(r"\1 thousand", text)
 _COMPOUND_PART = re.compile(r"_+|(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
 
 
@@ -64,12 +76,12 @@ def words(text: str) -> list[str]:
     """Lower-cased word tokens in any script, split at hyphens and apostrophes.
 
     One-letter tokens are dropped ("Musk's" gives "musk"), digits are kept, a number's
-    thousands separators dropped ("5,000" gives "5000").
+    thousands separators dropped ("5,000" gives "5000") and its scale spelled ("$1bn": 1, billion).
     Handles and hashtags also give their parts ("@KremlinRussia_E": kremlinrussia_e,
     kremlin, russia), so a question can name what they are made of.
     """
     tokens: list[str] = []
-    for token in _WORD.findall(_THOUSANDS.sub("", unicodedata.normalize("NFKC", text))):
+    for token in _WORD.findall(_spelled_scales(_THOUSANDS.sub("", unicodedata.normalize("NFKC", text)))):
         tokens.append(token)
         parts = _COMPOUND_PART.split(token)
         if len(parts) > 1:

@@ -36,3 +36,9 @@ def test_a_number_is_one_word_with_or_without_thousands_separators():
     assert words("it had just 1,500 users") == words("it had just 1500 users") == ["it", "had", "just", "1500", "users"]
     assert words("12,345,678 people") == ["12345678", "people"]
     assert words("1,2,3 and 3,14 and 2021, 500") == ["1", "2", "3", "and", "3", "14", "and", "2021", "500"]
+
+
+def test_a_sum_written_short_reads_as_the_words_a_reader_asks_with():
+    assert words("valued at $1bn") == ["valued", "at", "1", "billion"]
+    assert words("a £90m deal, $5k") == ["90", "million", "deal", "5", "thousand"]
+    assert words("5m long") == ["5m", "long"]  # without a currency, "m" may be metres
