@@ -25,18 +25,18 @@ _SENTENCE_END = re.compile(r"([.!?…]+[\"”»')\]]*)\s+(?=[\"“«(\[]?[A-ZА-
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Thousands separators: "1,500" and "1500" are one number, however the reader types it.
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-# Scales written short, as news does with sums ("$1bn", "£90m", "$5k"), read as the words a
-# reader asks with ("a billion dollars"). "m" and "k" only after a currency sign: "5m" alone may
-# be metres.
+# Scales written short, as news does with sums ("$1bn", "£90m"), read as the words a reader
+# asks with ("a billion dollars"); "m" only after a currency sign, as "5m" alone may be metres.
+# Thousands ("5k", "1.5k") as the figure an article writes in digits ("5000", "1,500").
 _BILLIONS = re.compile(r"(?<=\d)bn\b", re.I)
 _MILLIONS = re.compile(r"([$€£¥₽]\s?[\d.,]*\d)(mn|m)\b", re.I)
-_THOUSANDS_SHORT = re.compile(r"([$€£¥₽]\s?[\d.,]*\d)k\b", re.I)
+_THOUSANDS_SHORT = re.compile(r"\b(\d+)(?:\.(\d{1,3}))?k\b", re.I)
 
 
 def _spelled_scales(text: str) -> str:
     text = _BILLIONS.sub(" billion", text)
     text = _MILLIONS.sub(r"\1 million", text)
-    return _THOUSANDS_SHORT.sub(r"\1 thousand", text)
+    return _THOUSANDS_SHORT.sub(lambda m: m.group(1) + (m.group(2) or "").ljust(3, "0"), text)
 _COMPOUND_PART = re.compile(r"_+|(?<=[a-zа-яё])(?=[A-ZА-ЯЁ])")
 
 

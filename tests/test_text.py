@@ -40,5 +40,6 @@ def test_a_number_is_one_word_with_or_without_thousands_separators():
 
 def test_a_sum_written_short_reads_as_the_words_a_reader_asks_with():
     assert words("valued at $1bn") == ["valued", "at", "1", "billion"]
-    assert words("a £90m deal, $5k") == ["90", "million", "deal", "5", "thousand"]
+    assert words("a £90m deal, $5k") == ["90", "million", "deal", "5000"]
+    assert words("did 5k people listen? 1.5k users") == ["did", "5000", "people", "listen", "1500", "users"]
     assert words("5m long") == ["5m", "long"]  # without a currency, "m" may be metres
