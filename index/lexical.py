@@ -9,9 +9,10 @@ and Russian words both reduce to stems and nothing breaks on Cyrillic.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -141,6 +142,14 @@ class QueryTerms:
                 if is_cyrillic(a) and not known(a) and not known(transliterate(a))]
 
 
+def _starting_with(items: list, prefix: str, key=lambda item: item) -> Iterator:
+    """The items of a sorted list whose key starts with `prefix`."""
+    for item in items[bisect.bisect_left(items, prefix, key=key):]:
+        if not key(item).startswith(prefix):
+            return
+        yield item
+
+
 def vocabulary_of(texts: list[str]) -> list[str]:
     """The content words of these texts, each once, sorted."""
     return sorted({w for t in texts for w in content_words(t)})
@@ -159,7 +168,12 @@ class LexicalIndex:
         self._known = frozenset(self.vocabulary)
         self._known_stems = frozenset(stem(w) for w in self.vocabulary)
         # Each corpus word's forms a compound's head may end ("iphones": iphon, iphone).
-        self._endings = {w: {w, stem(w), w.removesuffix("s")} for w in self.vocabulary if not _CYRILLIC.search(w)}
+        endings = {w: {w, stem(w), w.removesuffix("s")} for w in self.vocabulary if not _CYRILLIC.search(w)}
+        # For whole_word, sorted so that a lookup costs a bisection, not a pass over the
+        # vocabulary: the words (a clipping is a prefix of one) and their endings spelled
+        # backwards (a compound's head, spelled backwards, is a prefix of one of them).
+        self._latin_words = sorted(endings)
+        self._reversed_endings = sorted((ending[::-1], w) for w, forms in endings.items() for ending in forms)
         self._names_by_sound: dict[str, set[str]] = {}
         for name in names:
             if _LATIN_WORD.fullmatch(name):
@@ -209,11 +223,13 @@ class LexicalIndex:
         many edits away), and the corpus not knowing a word counts against a question."""
         if len(word) < _MIN_PART_LENGTH:
             return None
-        forms = {word, stem(word)}
-        found = {corpus_word for corpus_word, endings in self._endings.items()
-                 if (len(corpus_word) >= len(word) + 3 and corpus_word.startswith(word))
-                 or any(len(ending) >= len(form) + 2 and ending.endswith(form) for ending in endings for form in forms
-                        if len(form) >= _MIN_PART_LENGTH)}
+        found = {corpus_word for corpus_word in _starting_with(self._latin_words, word)
+                 if len(corpus_word) >= len(word) + 3}
+        for form in {word, stem(word)}:
+            if len(form) >= _MIN_PART_LENGTH:
+                found.update(corpus_word for reversed_ending, corpus_word
+                             in _starting_with(self._reversed_endings, form[::-1], key=lambda item: item[0])
+                             if len(reversed_ending) >= len(form) + 2)
         return next(iter(found)) if len(found) == 1 else None
 
     def name_spelled(self, word: str) -> str | None:
