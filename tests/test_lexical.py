@@ -3,9 +3,11 @@
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.general_words import GENERAL_WORDS
-from index.lexical import LexicalIndex, sound_key, transliterate
+from index.lexical import LexicalIndex, sound_key, stem, transliterate
 
 
 def test_building_the_lexical_index_says_nothing_to_an_application_logging_at_debug(caplog):
@@ -62,3 +64,28 @@ def test_a_figure_is_never_read_as_another_one():
     assert index.repair("when it had 2500 users").repaired == {}  # 2500 is not a typo of 1500
     assert "50000" in index.repair("over 50000 listeners").words  # nor 50000 a longer 5000
     assert index.repair("the valuaton").repaired == {"valuaton": "valuation"}  # words are still repaired
+
+
+def _whole_word_by_definition(vocabulary: list[str], word: str) -> str | None:
+    """whole_word's rule, checked against every corpus word in turn."""
+    if len(word) < 4:
+        return None
+    forms = {f for f in (word, stem(word)) if len(f) >= 4}
+    found = {w for w in vocabulary
+             if (len(w) >= len(word) + 3 and w.startswith(word))
+             or any(len(ending) >= len(form) + 2 and ending.endswith(form)
+                    for ending in {w, stem(w), w.removesuffix("s")} for form in forms)}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+@settings(max_examples=500, deadline=None)
+@given(corpus=st.lists(st.text(alphabet="abcdeinrsx", min_size=3, max_size=12), min_size=1, max_size=8),
+       data=st.data())
+def test_whole_word_finds_what_its_definition_does(corpus, data):
+    index = LexicalIndex([" ".join(corpus)])
+    # Mostly a piece of a corpus word (a head, a clipping, with a letter or two more), sometimes any word.
+    source = data.draw(st.sampled_from(corpus))
+    start, end = sorted(data.draw(st.tuples(st.integers(0, len(source)), st.integers(0, len(source)))))
+    piece = source[start:end] + data.draw(st.sampled_from(["", "s", "ed", "ing", "x"]))
+    word = piece if data.draw(st.integers(0, 4)) else data.draw(st.text(alphabet="abcdeinrsx", min_size=1, max_size=8))
+    assert index.whole_word(word) == _whole_word_by_definition(index.vocabulary, word)
