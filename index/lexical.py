@@ -193,12 +193,13 @@ class LexicalIndex:
         asked = content_words(question)
         for word in asked:
             candidate = word
+            figure = bool(_DIGIT.search(word))  # spelling it in Latin letters keeps its digits
             transliterated = not self.knows(word) and bool(_CYRILLIC.search(word))
             if transliterated:
                 # A name it sounds like, before the nearest word by letters ("маск": mask, one
                 # edit from "mark" and from "musk", sounds like Musk).
                 candidate = self.name_spelled(word) or transliterate(word)
-            if not self.knows(candidate) and len(candidate) >= _MIN_REPAIR_LENGTH and not _DIGIT.search(candidate):
+            if not self.knows(candidate) and len(candidate) >= _MIN_REPAIR_LENGTH and not figure:
                 match = process.extractOne(
                     candidate,
                     self.vocabulary,
@@ -207,7 +208,7 @@ class LexicalIndex:
                 )
                 if match is not None:
                     candidate = match[0]
-            if not self.knows(candidate) and not transliterated and not _DIGIT.search(word):
+            if not self.knows(candidate) and not transliterated and not figure:
                 candidate = self.whole_word(word) or candidate
             if candidate != word and self.knows(candidate):
                 repaired[word] = candidate
