@@ -13,8 +13,8 @@ FIT_SETS ?= tests/data/reader-questions.jsonl tests/data/extra.jsonl tests/data/
 FIT_FLOORS ?= --floor hit_at_1=0.84 --floor hit_at_3=0.96 --floor mrr=0.89 --floor answered_right_first=0.71 \
 	--floor unanswerable_refused=0.75 --ceiling false_abstain=0.20 --floor sentence_hit=0.77 \
 	--floor cross_lingual.hit_at_1=0.74 --floor cross_lingual.hit_at_3=0.94 --floor cross_lingual.mrr=0.83 \
-	--floor cross_lingual.answered_right_first=0.63 --floor cross_lingual.unanswerable_refused=0.61 \
-	--ceiling cross_lingual.false_abstain=0.18
+	--floor cross_lingual.answered_right_first=0.71 --floor cross_lingual.unanswerable_refused=0.62 \
+	--ceiling cross_lingual.false_abstain=0.09
 # The shared dev sets sit beside the repository and are never fit on: checks of the shipped fit.
 EVAL_SET ?= ../shared/eval/dev.jsonl
 EVAL_FLOORS ?= --floor hit_at_1=0.94 --floor hit_at_3=0.99 --floor mrr=0.95 --floor answered_right_first=0.89 \
@@ -28,8 +28,8 @@ RUSSIAN_FLOORS ?= --floor hit_at_1=0.86 --floor hit_at_3=0.99 --floor answered_r
 	--floor unanswerable_refused=0.74
 # Follow-ups asked in Russian (tests/data/README.md), never fit on: a check like the shared sets.
 RUSSIAN_DIALOGUE_SET ?= tests/data/russian-dialogues.jsonl
-RUSSIAN_DIALOGUE_FLOORS ?= --floor hit_at_1=0.69 --floor hit_at_3=0.93 --floor answered_right_first=0.55 \
-	--floor unanswerable_refused=0.38
+RUSSIAN_DIALOGUE_FLOORS ?= --floor hit_at_1=0.69 --floor hit_at_3=0.93 --floor answered_right_first=0.49 \
+	--floor unanswerable_refused=0.53
 CI_INDEX_DIR ?= var/ci-index
 
 .PHONY: run test install index eval calibrate translations clean
