@@ -5,7 +5,7 @@
 
 `plain` is what a first version ships: sentence-transformers with torch, blank-line paragraphs
 embedded whole, a flat FAISS index, the top passage. `project` is this repository as
-configured (EMBEDDING_BACKEND, default onnx). Every figure is a median over repeated runs
+configured (EMBEDDING_BACKEND, default onnx-int8). Every figure is a median over repeated runs
 (the number is in the table); ratios are project / plain, so lower is better for times and
 memory and higher is better for throughput. Results are also written to var/bench/results.json.
 

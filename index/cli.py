@@ -159,11 +159,13 @@ CROSS_LINGUAL_PREFIX = "cross_lingual."
 
 
 def _fitted_on(settings: IndexSettings, files: dict, examples: list, report: dict) -> dict:
-    """What a fit was made on, for the record: model, question sets, held-out figures."""
+    """What a fit was made on, for the record: model, the backend that embedded the questions
+    (a fit belongs to both), question sets, held-out figures."""
     asked = {id(e.question) for e in examples}
     sets = [Path(path).name for path, questions in files.items() if any(id(q) in asked for q in questions)]
     return {"model": settings.embedding_model if not examples[0].readings else
             f"{settings.embedding_model} + {settings.multilingual_model}",
+            "embedding_backend": settings.embedding_backend,
             "question_sets": sets, "questions": len(examples),
             "held_out": {k: round(v, 3) for k, v in report["held_out"].items() if isinstance(v, float)}}
 

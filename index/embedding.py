@@ -8,6 +8,7 @@ same members.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,6 +19,8 @@ import numpy as np
 
 from .errors import ModelError
 from .settings import DEFAULT_MODEL, IndexSettings
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -95,17 +98,22 @@ def load_embedder(name: str) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(name)
 
 
-def serving_embedder(settings: IndexSettings) -> Embedder:
+def serving_embedder(settings: IndexSettings, *, exact: bool = False) -> Embedder:
     """The embedder EMBEDDING_BACKEND names, for answering questions against the built index.
 
     The ONNX backends load the export the build wrote beside the index and never import
     torch; `torch` is sentence-transformers itself. Building always uses `load_embedder`.
+    `onnx-int8` on an export without an int8 graph (the build keeps none that strays from
+    sentence-transformers) is served by the fp32 one; `exact` asks for fp32 in any case.
     """
     if settings.embedding_backend == "torch":
         return load_embedder(settings.embedding_model)
-    from .onnx_embedder import ONNX_DIR, OnnxEmbedder
+    from .onnx_embedder import ONNX_DIR, OnnxEmbedder, has_int8
 
-    return OnnxEmbedder(
-        Path(settings.index_dir) / ONNX_DIR, settings.embedding_model,
-        quantized=settings.embedding_backend == "onnx-int8", threads=settings.embedding_threads,
-    )
+    onnx_dir = Path(settings.index_dir) / ONNX_DIR
+    quantized = settings.embedding_backend == "onnx-int8" and not exact
+    if quantized and not has_int8(onnx_dir, settings.embedding_model):
+        log.warning("the ONNX export in %s has no int8 graph; questions are embedded by its fp32 one", onnx_dir)
+        quantized = False
+    return OnnxEmbedder(onnx_dir, settings.embedding_model, quantized=quantized, threads=settings.embedding_threads)
+

@@ -100,6 +100,12 @@ def read_facts(onnx_dir: Path, *, model: str) -> ExportFacts:
     return facts
 
 
+def has_int8(onnx_dir: Path, model: str) -> bool:
+    """Whether the export holds an int8 graph (export_model keeps none that strays from
+    sentence-transformers)."""
+    return MODEL_FILES["int8"] in read_facts(onnx_dir, model=model).files
+
+
 class OnnxEmbedder:
     """The exported model on onnxruntime's CPU provider; tokenised by `tokenizers`."""
 

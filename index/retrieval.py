@@ -132,12 +132,16 @@ class _Sentence:
 
 class Retriever:
     def __init__(self, passages: list[Passage], units: list[Unit], vectors: faiss.Index, embedder: Embedder,
-                 multilingual: LazyModel[MultilingualModel] | None = None, multilingual_cache: Path | None = None) -> None:
+                 multilingual: LazyModel[MultilingualModel] | None = None, multilingual_cache: Path | None = None,
+                 cross_lingual_embedder: LazyModel[Embedder] | None = None) -> None:
         """`multilingual`: the model questions in Russian are read with, loaded at the first of
-        them; `multilingual_cache`: where the build kept its vectors of the units."""
+        them; `multilingual_cache`: where the build kept its vectors of the units;
+        `cross_lingual_embedder`: what embeds their English readings, when not `embedder`
+        (engine.cross_lingual_embedder)."""
         self.passages = passages
         self._vectors = vectors
         self.embedder = embedder
+        self._cross_lingual_embedder = cross_lingual_embedder
         self._sentences, self._passage_unit = _sentence_table(passages, units)
         self._sentences_of: list[list[int]] = [[] for _ in passages]
         for number, sentence in enumerate(self._sentences):
@@ -184,7 +188,10 @@ class Retriever:
                 cross_similarities, cross_as_asked = reading.in_conversation, reading.similarities
         forms = (_question_forms(question, terms) if cross_similarities is None
                  else [_english_reading(question, terms, self.lexical.knows)])
-        vectors = self.embedder.embed(forms)
+        embedder = self.embedder
+        if cross_similarities is not None and self._cross_lingual_embedder is not None:
+            embedder = self._cross_lingual_embedder.get()
+        vectors = embedder.embed(forms)
         units, similarities = self._dense_scores(vectors)
         reading_vector = vectors[0]
         # Values stay float32 scalars, so the fused scores come out exactly as they always have.

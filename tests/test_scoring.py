@@ -201,6 +201,16 @@ def test_the_packaged_scoring_loads_and_names_its_fit():
     assert 0 < scoring.abstention.threshold < 1
 
 
+def test_the_packaged_scoring_was_fit_with_the_default_model_and_backend():
+    """A fit belongs to the embeddings it was made with: changing the default backend or model
+    without `make calibrate` ships weights fit on other embeddings."""
+    default = IndexSettings(_env_file=None)
+    scoring = load_scoring()
+    for part in (scoring, scoring.cross_lingual.scoring):
+        assert part.fitted_on["embedding_backend"] == default.embedding_backend
+        assert part.fitted_on["model"].split(" + ")[0] == default.embedding_model
+
+
 def test_unknown_features_and_broken_files_are_one_line_errors(tmp_path):
     with pytest.raises(EngineError, match="unknown ranking features: loudness"):
         Scoring(ranking={"loudness": 1.0}, answer={}, abstention=Abstention({}, 0.0, 0.5))
