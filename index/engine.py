@@ -40,15 +40,16 @@ class Answer:
 TURN_CACHE = 1024  # earlier turns remembered for reading follow-ups
 
 
-def cross_lingual_embedder(settings: IndexSettings) -> LazyModel[Embedder] | None:
-    """What embeds the English reading of a question in Russian, when it is not what embeds
-    every other question: under `onnx-int8`, the fp32 graph, loaded at the first such question.
+def cross_lingual_embedder(settings: IndexSettings, served: Embedder) -> LazyModel[Embedder] | None:
+    """What embeds the English reading of a question in Russian, when it is not `served`, what
+    embeds every other question: for the int8 graph, the fp32 one, loaded at the first such
+    question (none when int8 is not what is served, as when the export kept no int8 graph).
 
     Held-out, those readings embedded in int8 answered fewer questions rightly (answered and
     right first 0.729 -> 0.686, mean of three fold seeds; docs/benchmarks.md), while English
     questions did as well as in fp32; such a question spends tens of milliseconds in the
     multilingual model anyway, beside which the fp32 run is small."""
-    if settings.embedding_backend != "onnx-int8" or not settings.multilingual_model:
+    if getattr(served, "variant", None) != "int8" or not settings.multilingual_model:
         return None
     return LazyModel(lambda: serving_embedder(settings, exact=True))
 
@@ -77,8 +78,7 @@ class Engine:
         The MULTILINGUAL_MODEL (or `multilingual`) is loaded at the first question in Russian."""
         stored = read_index(Path(settings.index_dir), model=settings.embedding_model)
         scoring = scoring or load_scoring(settings.scoring_file)
-        # An embedder given is used for every question; otherwise the settings' (embedding.py).
-        english_reading_embedder = None if embedder is not None else cross_lingual_embedder(settings)
+        given = embedder is not None  # then used for every question
         embedder = embedder or serving_embedder(settings)
         if embedder.dimension != stored.manifest.dimension:
             raise IndexMismatch(
@@ -94,7 +94,8 @@ class Engine:
         else:
             lazy = None
         retriever = Retriever(stored.passages, make_units(stored.passages), stored.vectors, embedder,
-                              lazy, Path(settings.index_dir) / MULTILINGUAL_FOLDER, english_reading_embedder)
+                              lazy, Path(settings.index_dir) / MULTILINGUAL_FOLDER,
+                              None if given else cross_lingual_embedder(settings, embedder))
         return cls(stored.manifest, retriever, scoring, settings.top_k, settings.answer_threshold)
 
     @property
