@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from benchmarks.bench import DEV_SET, WORK, _bot_in_process  # noqa: E402
-from bot import aiohttp_request, questions, replies, update_queue  # noqa: E402
-from index import IndexSettings, build_index, load_embedder  # noqa: E402
+from bot import aiohttp_request, questions, update_queue  # noqa: E402
+from index import Engine, IndexSettings, build_index, load_embedder  # noqa: E402
 from index.evaluation import load_questions  # noqa: E402
 
 WARM_UP = 10
@@ -59,11 +59,11 @@ def instrument() -> None:
             mark(f"{endpoint}: answered")
         return result
 
-    ask = replies.ask
+    ask = Engine.ask
 
-    async def timed_ask(engine, question, top_k=None, history=()):
+    def timed_ask(self, *args, **kwargs):  # in the worker thread, as the bot calls it
         mark("engine: started")
-        answer = await ask(engine, question, top_k, history)
+        answer = ask(self, *args, **kwargs)
         mark("engine: answered")
         return answer
 
@@ -78,7 +78,7 @@ def instrument() -> None:
     update_queue.JournalingUpdateQueue.put = timed_put
     questions.QuestionStore.add = timed_add
     aiohttp_request.AiohttpRequest.do_request = timed_request
-    replies.ask = timed_ask
+    Engine.ask = timed_ask
 
 
 async def measure(index_dir: Path, count: int) -> list[dict[str, float]]:

@@ -142,17 +142,31 @@ async def answer_question(
     may_be_chatter = chat.in_group and not explicit and not looks_like_question(question)
     if may_be_chatter:
         while_searching = None  # no "typing…" in a group for what may end in silence
+    asker = None if chat.user_id is None else services.pseudonym(chat.user_id)  # None: a terminal chat
+
+    def search_and_keep() -> tuple[Answer, str | None]:
+        """The answer and, when it gets buttons, the key it is kept under. One trip to a worker
+        thread for both: each hop between the event loop and a thread costs a lone question
+        about a quarter of a millisecond (benchmarks/bot_timeline.py)."""
+        answer = engine.ask(question, None, history)
+        if asker is None or not answer.hits or (may_be_chatter and not answer.answered):
+            return answer, None
+        # Kept before it is offered, with its language: its buttons stay in it whoever presses
+        # them. A refusal keeps the passage the question came nearest to (press_closest): a
+        # refusal is a judgement, and some answerable questions are refused.
+        top = answer.hits[0]
+        kept = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
+        return answer, services.questions.add(kept, asker=asker, language=tr.language)
+
+    searching = asyncio.to_thread(search_and_keep)
     if while_searching is None:
-        answer = await ask(engine, question, history=history)
+        answer, key = await searching
     else:
-        searching = ask(engine, question, history=history)
-        answer = await _searching(searching, while_searching, services.settings.typing_after_seconds)
+        answer, key = await _searching(searching, while_searching, services.settings.typing_after_seconds)
     if may_be_chatter and not answer.answered:
         return None  # chatter in a group ("that's wrong"): a refusal would be noise for everyone
     services.conversations.add(chat.conversation, question)
-    asker = None
-    if chat.user_id is not None:  # not in the middle of a terminal chat
-        asker = services.pseudonym(chat.user_id)
+    if asker is not None:
         log.info(
             "question from %s: answered=%s confidence=%.3f follow-up=%s",
             asker, answer.answered, answer.confidence, answer.follow_up_of is not None,
@@ -162,20 +176,11 @@ async def answer_question(
         top = answer.hits[0]
         asked = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
         html = render.render_answer(tr, answer, render.article_links(engine.manifest), echo_question=echo)
-        if asker is None:  # the terminal: no buttons to press
+        if key is None:  # the terminal: no buttons to press
             return Reply(html, remember=asked)
-        # Kept before it is offered, with its language: its buttons stay in it whoever presses them.
-        key = await asyncio.to_thread(services.questions.add, asked, asker=asker, language=tr.language)
         return Reply(html, answer_buttons(tr, key), remember=asked)
     examples = examples_of(engine, services, tr.language)
     html = render.render_not_answered(tr, answer, titles_of(engine), offers_examples=bool(examples), echo_question=echo)
-    key = None
-    if asker is not None and answer.hits:
-        # A refusal is a judgement, and some answerable questions are refused: the passage the
-        # question came nearest to is kept, one press away, shown under a caveat (press_closest).
-        top = answer.hits[0]
-        nearest = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
-        key = await asyncio.to_thread(services.questions.add, nearest, asker=asker, language=tr.language)
     return Reply(html, refusal_buttons(tr, key, examples, tr.language))
 
 

@@ -52,7 +52,8 @@ def fuse_transformer(source: Path, target: Path, *, num_heads: int, hidden_size:
 
 def quantize_int8(source: Path, target: Path) -> None:
     """Dynamic int8, one scale per output channel (accuracy: benchmarks/embedding_backends.py).
-    Quantised from the plain graph: the quantiser does not know the fused kernels' types.
+    Quantised from the plain graph: quantising the fused one (QAttention) was no faster here
+    (docs/benchmarks.md, "Why questions are embedded in int8").
 
     The quantiser's advice to pre-process first is dropped: that step's shape inference
     fails on this graph, and int8 with VNNI needs no reduced range either."""
