@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
+    """Also, where the model has one, `vocabulary() -> list[str]`: the tokens its tokenizer
+    knows, which tell a real word from a typo (repair_check.py)."""
+
     name: str  # as configured; recorded in the index manifest
     dimension: int
 
@@ -80,6 +83,10 @@ class SentenceTransformerEmbedder:
     def sentence_transformer(self):
         """The loaded model itself, for the ONNX export."""
         return self._model
+
+    def vocabulary(self) -> list[str]:
+        """The tokens its tokenizer knows (repair_check.whole_words)."""
+        return list(self._model.tokenizer.get_vocab())
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         vectors = self._model.encode(

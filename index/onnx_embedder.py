@@ -142,6 +142,10 @@ class OnnxEmbedder:
         if set(self._inputs) != set(facts.inputs) or OUTPUT not in outputs:
             raise IndexCorrupted(f"ONNX export in {onnx_dir} does not have the recorded inputs and output; {REBUILD_HINT}")
 
+    def vocabulary(self) -> list[str]:
+        """The tokens its tokenizer knows (repair_check.whole_words)."""
+        return list(self._tokenizer.get_vocab())
+
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         texts = list(texts)
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)

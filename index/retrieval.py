@@ -41,6 +41,7 @@ from .general_words import GENERAL_WORDS
 from .lexical import STOPWORDS, LexicalIndex, QueryTerms, content_words, is_cyrillic, stem
 from .multilingual import LazyModel, MultilingualModel
 from .passages import Passage, Unit, UnitKind
+from .repair_check import RepairCheck
 from .scoring import SENTENCE_FEATURES, Scoring
 from .text import words
 from .vector_index import search
@@ -142,6 +143,7 @@ class Retriever:
         self._vectors = vectors
         self.embedder = embedder
         self._cross_lingual_embedder = cross_lingual_embedder
+        self._repair_check = RepairCheck(embedder)
         self._sentences, self._passage_unit = _sentence_table(passages, units)
         self._sentences_of: list[list[int]] = [[] for _ in passages]
         for number, sentence in enumerate(self._sentences):
@@ -172,7 +174,9 @@ class Retriever:
         read `across` languages, its cosines in the multilingual model (the cross_* features)
         and its words read as the corpus's words, which are all the English model is shown."""
         question = restore_apostrophes(question)  # "whats it worth": what's, stopwords
-        terms = self.lexical.repair(question)
+        # A real word repair would read as a word it does not mean ("counted" -> touted) is kept
+        # as asked and judged neither known nor unknown (repair_check.py).
+        terms, kept_words = self._repair_check.check(self.lexical.repair(question))
         cross_similarities = cross_as_asked = None
         if across is not None and self.cross_lingual is not None:
             guessed = terms.guessed(self.lexical.knows)
@@ -209,7 +213,8 @@ class Retriever:
             reading_vector = _unit(vectors[0] + follow_up.previous_vector)
             history_units, history_similarities = self._dense_scores(reading_vector[None, :])
             history_dense = dict(zip(history_units.tolist(), history_similarities))
-            history_terms = self.lexical.repair(restore_apostrophes(follow_up.text))
+            history_terms, history_kept = self._repair_check.check(self.lexical.repair(restore_apostrophes(follow_up.text)))
+            kept_words |= history_kept
             history_weights = self._query_weights(history_terms)
             history_bm25 = self.lexical.scores(history_terms.terms)
             candidates = sorted(set(candidates) | set(self._candidates(history_units, history_similarities, history_bm25)))
@@ -251,7 +256,7 @@ class Retriever:
                           around, typed, quotation, relative_bm25, *history, *cross)
                 rows.append((p, sentence.number, values))
                 matched |= (sentence.own_stems | sentence.context_stems) & query_weights.keys()
-        judged_words = _judged_words(terms.words, history_terms.words if follow_up else None)
+        judged_words = _judged_words(terms.words, history_terms.words if follow_up else None, kept_words)
         known = sum(1 for w in judged_words if self.lexical.knows(w))
         names = _names(question)
         # "Near" for this question is measured on its reading as asked (a follow-up's too).
@@ -423,16 +428,20 @@ def _sentence_table(passages: list[Passage], units: list[Unit]) -> tuple[list[_S
     return sentences, passage_unit
 
 
-def _judged_words(words: tuple[str, ...], conversation: tuple[str, ...] | None) -> tuple[str, ...]:
+def _judged_words(words: tuple[str, ...], conversation: tuple[str, ...] | None,
+                  unjudged: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The words a question's unknown-word share is measured over: its content words less general
     English ones (general_words.py), which the article lacking says nothing about ("who else",
-    "anything on vaccines"). A follow-up with none of its own ("and now?", "anything else?") asks
+    "anything on vaccines"), and less `unjudged`, real words whose repair was undone
+    (repair_check.py). A follow-up with none of its own ("and now?", "anything else?") asks
     in the conversation's words (`conversation`: those of its reading with the turn before; None
     for a question read alone): judged by none, it would count as all unknown."""
+    words = tuple(w for w in words if w not in unjudged)
     specific = tuple(w for w in words if w not in GENERAL_WORDS)
     if specific:
         return specific
     if conversation is not None:
+        conversation = tuple(w for w in conversation if w not in unjudged)
         return tuple(w for w in conversation if w not in GENERAL_WORDS) or conversation
     return words
 

@@ -34,6 +34,19 @@ class HashingEmbedder:
         return vectors
 
 
+class HashingEmbedderWithWords(HashingEmbedder):
+    """A hashing fake whose tokenizer holds `words` whole, as a real model's does: its
+    cosine of two different words is near 0, so every repair of one of them is far
+    (index/repair_check.py)."""
+
+    def __init__(self, words: Sequence[str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._words = list(words)
+
+    def vocabulary(self) -> list[str]:
+        return ["[CLS]", "##ing", *self._words]
+
+
 class BrokenEmbedder(HashingEmbedder):
     """Fails half-way through a build, as a crash or an out-of-memory would."""
 

@@ -126,16 +126,17 @@ The old lighthouse keeper, Tomas Berg, wrote in his log: “the lamp burned all 
 
 
 def hashing_engine(root: Path, article: str, scoring: Scoring, multilingual: Any = None, *,
-                   build_multilingual: bool = False) -> Engine:
+                   build_multilingual: bool = False, embedder: Any = None) -> Engine:
     """An engine over one article, embedded by the hashing fake: no model loaded. `multilingual`:
     a fake multilingual model for questions in Russian (none: they get the English model only);
-    `build_multilingual`: the build keeps its vectors, as `python -m index build` does."""
+    `build_multilingual`: the build keeps its vectors, as `python -m index build` does;
+    `embedder`: another fake than a plain HashingEmbedder."""
     from index import Engine, IndexSettings, build_index
     from tests.fake_embedder import HashingEmbedder
 
     (root / "corpus").mkdir(parents=True)
     (root / "corpus" / "article.txt").write_text(article, encoding="utf-8")
-    embedder = HashingEmbedder()
+    embedder = embedder or HashingEmbedder()
     build_index(root / "corpus", root / "index", embedder, multilingual=multilingual if build_multilingual else None)
     settings = IndexSettings(_env_file=None, corpus_dir=root / "corpus", index_dir=root / "index",
                              embedding_model=embedder.name, embedding_backend="torch", multilingual_model="")
