@@ -29,7 +29,7 @@ class Answer:
     answered: bool  # False: the engine judges that the corpus does not answer the question
     hits: tuple[Hit, ...]  # best first, even when not answered
     confidence: float
-    follow_up_of: str | None = None  # the earlier question a follow-up was read with
+    follow_up_of: str | None = None  # the earlier question a follow-up is about (Engine.subject_of)
     cross_lingual: bool = False  # a question in Russian, read through the multilingual model
     # Words of the question read as other words, as asked -> the corpus word: typos repaired,
     # names transliterated, Russian words read across languages. Shown by `index ask`, so an
@@ -38,6 +38,9 @@ class Answer:
 
 
 TURN_CACHE = 1024  # earlier turns remembered for reading follow-ups
+# The earlier questions a follow-up's reading can reach: the turn before, and the three its own
+# reading looks back over (Engine._turn).
+READING_TURNS = 4
 
 
 def cross_lingual_embedder(settings: IndexSettings, served: Embedder) -> LazyModel[Embedder] | None:
@@ -121,7 +124,15 @@ class Engine:
         answer = self.judge(signals, question, top_k)
         # Remembered as a turn, so the follow-up that may come next does not search it again.
         self._remember(question, history, follow_up, answer, signals)
-        return answer if follow_up is None else replace(answer, follow_up_of=history[-1])
+        return answer if follow_up is None else replace(answer, follow_up_of=self.subject_of(history))
+
+    def subject_of(self, history: tuple[str, ...]) -> str:
+        """The earlier question a follow-up to `history` is about: the latest one that was not a
+        follow-up itself, among the turns a reading looks back over ("Who translated it?" then
+        "what does it mean in English?": about "What did Musk tweet to Putin?"), else the
+        earliest of them."""
+        window = history[-READING_TURNS:]
+        return next((q for q in reversed(window) if not is_follow_up(q, self._retriever.name_words)), window[0])
 
     def reading(self, question: str, history: tuple[str, ...]) -> FollowUp | None:
         """How a question is read with the conversation before it; None for one read alone."""
@@ -133,7 +144,7 @@ class Engine:
     def _turn(self, question: str, history: tuple[str, ...]) -> tuple[str, int | None, np.ndarray]:
         """An earlier turn: the text it was read as, the passage that answered it, and its
         embedding as read."""
-        key = (question, history[-3:])  # a reading looks back a few turns at most
+        key = (question, history[-3:])  # a reading looks back a few turns at most (READING_TURNS)
         with self._turns_lock:
             cached = self._turns.get(key)
             if cached is not None:

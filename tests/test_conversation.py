@@ -109,6 +109,14 @@ def test_chains_of_follow_ups_carry_the_first_subject(engine):
     assert reading.text.startswith("Who keeps the lighthouse? What did he write?")
 
 
+def test_a_follow_up_to_a_follow_up_says_the_question_the_chain_is_about(engine):
+    chain = ("Who keeps the lighthouse?", "What did he write?")
+    assert engine.ask("And when can people climb it?", history=chain).follow_up_of == "Who keeps the lighthouse?"
+    # A new subject in between starts the chain again.
+    changed = ("Who keeps the lighthouse?", "Who opened the new pier?", "When did he open it?")
+    assert engine.ask("And who paid for it?", history=changed).follow_up_of == "Who opened the new pier?"
+
+
 def test_remembered_turns_are_bounded(engine, monkeypatch):
     monkeypatch.setattr(engine_module, "TURN_CACHE", 3)
     for n in range(10):
