@@ -207,6 +207,9 @@ class Prefetched:
             self._known.update(zip(missing, self._embedder.embed(missing)))
         return np.stack([self._known[t] for t in texts])
 
+    def vocabulary(self) -> list[str]:  # as the engine serving it would have (index/repair_check.py)
+        return self._embedder.vocabulary()
+
 
 @pytest.mark.model
 def test_no_torch_is_imported_to_answer_a_question(bot_index):
