@@ -24,8 +24,8 @@ log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
-    """Also, where the model has one, `vocabulary() -> list[str]`: the tokens its tokenizer
-    knows, which tell a real word from a typo (repair_check.py)."""
+    """Also, where the model has a tokenizer, `holds_whole(word) -> bool`: whether it holds the
+    word as one token, which tells a real word from a typo (repair_check.py)."""
 
     name: str  # as configured; recorded in the index manifest
     dimension: int
@@ -84,9 +84,10 @@ class SentenceTransformerEmbedder:
         """The loaded model itself, for the ONNX export."""
         return self._model
 
-    def vocabulary(self) -> list[str]:
-        """The tokens its tokenizer knows (repair_check.whole_words)."""
-        return list(self._model.tokenizer.get_vocab())
+    def holds_whole(self, word: str) -> bool:
+        """Whether its tokenizer holds `word` as one token: a real word, not a typo (repair_check.py)."""
+        tokenizer = self._model.tokenizer
+        return tokenizer.convert_tokens_to_ids(word) != tokenizer.unk_token_id
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         vectors = self._model.encode(

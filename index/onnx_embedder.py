@@ -142,9 +142,9 @@ class OnnxEmbedder:
         if set(self._inputs) != set(facts.inputs) or OUTPUT not in outputs:
             raise IndexCorrupted(f"ONNX export in {onnx_dir} does not have the recorded inputs and output; {REBUILD_HINT}")
 
-    def vocabulary(self) -> list[str]:
-        """The tokens its tokenizer knows (repair_check.whole_words)."""
-        return list(self._tokenizer.get_vocab())
+    def holds_whole(self, word: str) -> bool:
+        """Whether its tokenizer holds `word` as one token: a real word, not a typo (repair_check.py)."""
+        return self._tokenizer.token_to_id(word) is not None
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         texts = list(texts)

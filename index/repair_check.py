@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,23 +36,14 @@ FAR_REPAIR = 0.5  # the cosine of a word and its repair under which the repair i
 _KEPT_PAIRS = 4096  # verdicts remembered; a pair costs one model run to judge again
 
 
-def whole_words(embedder: Embedder) -> frozenset[str]:
-    """The words the embedder's tokenizer holds whole: its vocabulary less word pieces
-    ("##ing") and special tokens. Empty for an embedder that has none (a test's fake), which
-    leaves every repair as it is."""
-    vocabulary = getattr(embedder, "vocabulary", None)
-    if vocabulary is None:
-        return frozenset()
-    return frozenset(token for token in vocabulary() if token.isalpha() and token.islower())
-
-
 class RepairCheck:
     """Undoes the repairs of real words to corpus words far from them in meaning."""
 
-    def __init__(self, embedder: Embedder, words: frozenset[str] | None = None) -> None:
-        """`words`: the real words (default: the embedder's tokenizer's, whole_words)."""
+    def __init__(self, embedder: Embedder) -> None:
+        """Real words are those `embedder.holds_whole`; an embedder without it (a test's fake)
+        leaves every repair as it is."""
         self._embedder = embedder
-        self._words = whole_words(embedder) if words is None else words
+        self._holds_whole: Callable[[str], bool] | None = getattr(embedder, "holds_whole", None)
         self._verdicts: OrderedDict[tuple[str, str], bool] = OrderedDict()
         self._lock = threading.Lock()  # the engine answers questions on several threads
 
@@ -67,7 +59,7 @@ class RepairCheck:
     def _far(self, asked: str, repair: str) -> bool:
         # Only real words in Latin letters: a Cyrillic word's repair is its reading across
         # languages (cross_lingual.py), and a figure is never repaired.
-        if asked not in self._words or is_cyrillic(asked):
+        if self._holds_whole is None or not asked.isalpha() or is_cyrillic(asked) or not self._holds_whole(asked):
             return False
         key = (asked, repair)
         with self._lock:

@@ -193,6 +193,17 @@ def test_the_onnx_backend_ranks_the_same_first_passage_as_sentence_transformers(
     assert differ["onnx"] == []
 
 
+@pytest.mark.model
+@pytest.mark.parametrize("backend", ["torch", "onnx", "onnx-int8"])
+def test_every_backend_tells_a_real_word_from_a_typo_alike(bot_index, real_embedder, backend):
+    """Typo repair is checked by the model's tokenizer (index/repair_check.py): the same
+    verdicts whichever backend serves the questions."""
+    _, index = bot_index
+    embedder = real_embedder if backend == "torch" else Engine.load(settings(index, backend)).embedder
+    assert [embedder.holds_whole(w) for w in ("counted", "version", "downloads", "clubhose", "downlods")] == [
+        True, True, True, False, False]
+
+
 class Prefetched:
     """sentence-transformers with the questions embedded up front in one batch: the same
     vectors to float rounding, without a slow torch call per question on a busy machine."""
@@ -207,8 +218,8 @@ class Prefetched:
             self._known.update(zip(missing, self._embedder.embed(missing)))
         return np.stack([self._known[t] for t in texts])
 
-    def vocabulary(self) -> list[str]:  # as the engine serving it would have (index/repair_check.py)
-        return self._embedder.vocabulary()
+    def holds_whole(self, word: str) -> bool:  # as the engine serving it has (index/repair_check.py)
+        return self._embedder.holds_whole(word)
 
 
 @pytest.mark.model

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.lexical import LexicalIndex, QueryTerms
-from index.repair_check import FAR_REPAIR, RepairCheck, whole_words
+from index.repair_check import FAR_REPAIR, RepairCheck
 from index.scoring import Abstention, Scoring
 from tests.fake_embedder import HashingEmbedder, HashingEmbedderWithWords
 from tests.fakes import HARBOUR_ARTICLE, hashing_engine
@@ -24,8 +24,8 @@ class WordVectors:
         self._vectors = {w: np.asarray(v, dtype=np.float32) / np.linalg.norm(v) for w, v in vectors.items()}
         self.calls = 0
 
-    def vocabulary(self) -> list[str]:
-        return ["[PAD]", "##ed", *self._vectors]
+    def holds_whole(self, word: str) -> bool:
+        return word in self._vectors
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         self.calls += 1
@@ -71,12 +71,7 @@ def test_words_in_cyrillic_and_embedders_without_a_vocabulary_are_left_alone(lex
     embedder = WordVectors({"touted": (1, 0), "counted": _at(0.1), "тутед": _at(0.1)})
     terms = QueryTerms(("touted",), {"тутед": "touted"}, ("тутед",))
     assert RepairCheck(embedder).check(terms) == (terms, frozenset())
-    assert whole_words(HashingEmbedder()) == frozenset()
     assert RepairCheck(HashingEmbedder()).check(lexical.repair("who counted the ferry"))[1] == frozenset()
-
-
-def test_the_tokenizers_pieces_and_special_tokens_are_no_words():
-    assert whole_words(WordVectors({"counted": (1, 0)})) == {"counted"}
 
 
 def test_a_kept_word_draws_no_sentence_and_is_not_judged_unknown(tmp_path):
