@@ -33,6 +33,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from html import escape
+from typing import TypeVar
 
 from index import Answer, Engine
 
@@ -47,6 +48,7 @@ from .services import BotServices
 from .small_talk import SmallTalk, looks_like_question, small_talk
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 MORE_PASSAGES = 3
 INLINE_CACHE_SECONDS = 30
 COMMENT_CHARS = 1000  # of what was wrong with an answer, kept with the 👎
@@ -144,25 +146,28 @@ async def answer_question(
         while_searching = None  # no "typing…" in a group for what may end in silence
     asker = None if chat.user_id is None else services.pseudonym(chat.user_id)  # None: a terminal chat
 
-    def search_and_keep() -> tuple[Answer, str | None]:
-        """The answer and, when it gets buttons, the key it is kept under. One trip to a worker
-        thread for both: each hop between the event loop and a thread costs a lone question
-        about a quarter of a millisecond (benchmarks/bot_timeline.py)."""
+    def search_and_keep() -> tuple[Answer, AskedQuestion | None, str | None]:
+        """The answer, the passage it shows first as asked about, and, when the reply gets
+        buttons, the key that is kept under. One trip to a worker thread for the search and the
+        keeping: each hop between the event loop and a thread costs a lone question about a
+        quarter of a millisecond (benchmarks/bot_timeline.py)."""
         answer = engine.ask(question, None, history)
-        if asker is None or not answer.hits or (may_be_chatter and not answer.answered):
-            return answer, None
+        if not answer.hits:
+            return answer, None, None
+        top = answer.hits[0]
+        asked = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
+        if asker is None or (may_be_chatter and not answer.answered):
+            return answer, asked, None
         # Kept before it is offered, with its language: its buttons stay in it whoever presses
         # them. A refusal keeps the passage the question came nearest to (press_closest): a
         # refusal is a judgement, and some answerable questions are refused.
-        top = answer.hits[0]
-        kept = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
-        return answer, services.questions.add(kept, asker=asker, language=tr.language)
+        return answer, asked, services.questions.add(asked, asker=asker, language=tr.language)
 
     searching = asyncio.to_thread(search_and_keep)
     if while_searching is None:
-        answer, key = await searching
+        answer, asked, key = await searching
     else:
-        answer, key = await _searching(searching, while_searching, services.settings.typing_after_seconds)
+        answer, asked, key = await _searching(searching, while_searching, services.settings.typing_after_seconds)
     if may_be_chatter and not answer.answered:
         return None  # chatter in a group ("that's wrong"): a refusal would be noise for everyone
     services.conversations.add(chat.conversation, question)
@@ -173,8 +178,6 @@ async def answer_question(
         )  # fmt: skip
         services.question_log.record(answer, asker=asker, language=chat.language)  # off the loop, not awaited
     if answer.answered:
-        top = answer.hits[0]
-        asked = AskedQuestion(answer.question, top.passage, history if answer.follow_up_of else (), top.answer)
         html = render.render_answer(tr, answer, render.article_links(engine.manifest), echo_question=echo)
         if key is None:  # the terminal: no buttons to press
             return Reply(html, remember=asked)
@@ -184,8 +187,8 @@ async def answer_question(
     return Reply(html, refusal_buttons(tr, key, examples, tr.language))
 
 
-async def _searching(search: Awaitable[Answer], while_searching: Callable[[], Awaitable[object]], after: float) -> Answer:
-    """The search's answer; `while_searching` ("typing…") runs only once it has taken `after`
+async def _searching(search: Awaitable[T], while_searching: Callable[[], Awaitable[object]], after: float) -> T:
+    """The search's result; `while_searching` ("typing…") runs only once it has taken `after`
     seconds (TYPING_AFTER_SECONDS): a question answered sooner costs no chat action. The answer
     then waits for it too: sent before the chat action, the reply would show "typing…" under it."""
     searching = asyncio.ensure_future(search)

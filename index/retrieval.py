@@ -213,7 +213,8 @@ class Retriever:
             reading_vector = _unit(vectors[0] + follow_up.previous_vector)
             history_units, history_similarities = self._dense_scores(reading_vector[None, :])
             history_dense = dict(zip(history_units.tolist(), history_similarities))
-            history_terms, history_kept = self._repair_check.check(self.lexical.repair(restore_apostrophes(follow_up.text)))
+            history_terms, history_kept = self._repair_check.check(
+                self.lexical.repair(restore_apostrophes(follow_up.text)))
             kept_words |= history_kept
             history_weights = self._query_weights(history_terms)
             history_bm25 = self.lexical.scores(history_terms.terms)
