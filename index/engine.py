@@ -38,9 +38,10 @@ class Answer:
 
 
 TURN_CACHE = 1024  # earlier turns remembered for reading follow-ups
-# The earlier questions a follow-up's reading can reach: the turn before, and the three its own
-# reading looks back over (Engine._turn).
-READING_TURNS = 4
+# An earlier turn is read with at most this many turns before it (Engine._turn), so a follow-up's
+# reading reaches READING_TURNS earlier questions: the turn before and those it was read with.
+LOOK_BACK = 3
+READING_TURNS = LOOK_BACK + 1
 
 
 def cross_lingual_embedder(settings: IndexSettings, served: Embedder) -> LazyModel[Embedder] | None:
@@ -144,13 +145,13 @@ class Engine:
     def _turn(self, question: str, history: tuple[str, ...]) -> tuple[str, int | None, np.ndarray]:
         """An earlier turn: the text it was read as, the passage that answered it, and its
         embedding as read."""
-        key = (question, history[-3:])  # a reading looks back a few turns at most (READING_TURNS)
+        history = history[-LOOK_BACK:]
         with self._turns_lock:
-            cached = self._turns.get(key)
+            cached = self._turns.get((question, history))
             if cached is not None:
-                self._turns.move_to_end(key)
+                self._turns.move_to_end((question, history))
                 return cached
-        follow_up = self.reading(question, history[-3:])
+        follow_up = self.reading(question, history)
         signals = self._retriever.signals(question, follow_up, self.across(question))
         return self._remember(question, history, follow_up, self.judge(signals, question, 1), signals)
 
@@ -160,9 +161,10 @@ class Engine:
         turn = (follow_up.text if follow_up else question,
                 self._passage_numbers.get((best.article_id, best.position)) if best else None,
                 signals.reading_vector)
+        key = (question, history[-LOOK_BACK:])
         with self._turns_lock:
-            self._turns[(question, history[-3:])] = turn
-            self._turns.move_to_end((question, history[-3:]))
+            self._turns[key] = turn
+            self._turns.move_to_end(key)
             while len(self._turns) > TURN_CACHE:
                 self._turns.popitem(last=False)
         return turn
