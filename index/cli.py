@@ -94,7 +94,8 @@ def cmd_eval(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
     from .evaluation import Metrics, load_questions
-    from .fitting import STARTING_POINT, collect, cross_validate, fit_cross_lingual, format_misses, format_report
+    from .fitting import (STARTING_POINT, collect, cross_validate, fit_cross_lingual, format_misses, format_report,
+                          read_across)
     from .scoring import CrossLingual, save_scoring
 
     metrics = Metrics.__dataclass_fields__
@@ -109,16 +110,18 @@ def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
     # Not the shipped fit: it was fit on these questions (fitting.STARTING_POINT says why).
     engine = Engine.load(settings, scoring=STARTING_POINT)
     files = {path: load_questions(Path(path)) for path in args.files}
-    examples = collect(engine, [q for questions in files.values() for q in questions])
+    questions = [q for listed in files.values() for q in listed]
     # Questions in Russian are fit apart (fitting.fit_cross_lingual), so they leave the
-    # other questions' fit, and its folds, exactly as without them.
-    english = [e for e in examples if not e.readings]
-    russian = [e for e in examples if e.readings]
+    # other questions' fit, and its folds, exactly as without them; they are read with the
+    # typo repair check the English fit chose, as the engine will read them.
+    english = collect(engine, [q for q in questions if not read_across(engine, q)])
     if not english:
         raise EngineError("calibrate needs questions in English besides any in Russian")
     report = cross_validate(english, STARTING_POINT, folds=args.folds, seed=args.seed)
     fitted = report["scoring"].replace(fitted_on=_fitted_on(settings, files, english, report))
     reports = {"english": report}
+    russian = collect(engine, [q for q in questions if read_across(engine, q)], fitted.far_repair)
+    examples = english + russian
     if russian:
         cross = cross_validate(russian, STARTING_POINT, folds=args.folds, seed=args.seed, fitter=fit_cross_lingual)
         reports["cross_lingual"] = cross

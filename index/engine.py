@@ -121,7 +121,7 @@ class Engine:
         it?") is read with them (conversation.py); any other question is answered alone."""
         history = tuple(history)
         follow_up = self.reading(question, history)
-        signals = self._retriever.signals(question, follow_up, self.across(question))
+        signals = self._retriever.signals(question, follow_up, self.across(question), self.scoring.far_repair)
         answer = self.judge(signals, question, top_k)
         # Remembered as a turn, so the follow-up that may come next does not search it again.
         self._remember(question, history, follow_up, answer, signals)
@@ -152,7 +152,7 @@ class Engine:
                 self._turns.move_to_end((question, history))
                 return cached
         follow_up = self.reading(question, history)
-        signals = self._retriever.signals(question, follow_up, self.across(question))
+        signals = self._retriever.signals(question, follow_up, self.across(question), self.scoring.far_repair)
         return self._remember(question, history, follow_up, self.judge(signals, question, 1), signals)
 
     def _remember(self, question: str, history: tuple[str, ...], follow_up: FollowUp | None,

@@ -167,16 +167,27 @@ class Retriever:
             self.cross_lingual = CrossLingualIndex(multilingual, [u.text for u in units], self.lexical.vocabulary,
                                                    multilingual_cache)
 
-    def signals(self, question: str, follow_up: FollowUp | None = None, across: Across | None = None) -> Signals:
+    def repair_cosines(self, question: str, follow_up: FollowUp | None = None) -> tuple[float, ...]:
+        """The model's cosines of the question's real words with the corpus words typo repair
+        reads them as (and of its conversation's, for a follow-up): the cuts of `far_repair`
+        that fall between the same two of them read the question alike (fitting.collect)."""
+        texts = [question] + ([follow_up.text] if follow_up else [])
+        repaired = [self.lexical.repair(restore_apostrophes(t)).repaired.items() for t in texts]
+        return tuple(sorted(c for pairs in repaired for asked, word in pairs
+                            if (c := self._repair_check.cosine(asked, word)) is not None))
+
+    def signals(self, question: str, follow_up: FollowUp | None = None, across: Across | None = None,
+                far_repair: float | None = None) -> Signals:
         """Every candidate sentence's evidence for this question (the costly part: embedding,
         FAISS and BM25 searches, coverage). A follow-up also gets the evidence of its
         question read with the conversation before it (the history_* features); a question
         read `across` languages, its cosines in the multilingual model (the cross_* features)
-        and its words read as the corpus's words, which are all the English model is shown."""
+        and its words read as the corpus's words, which are all the English model is shown.
+        `far_repair`: the cosine under which a real word's typo repair is undone (None: never)."""
         question = restore_apostrophes(question)  # "whats it worth": what's, stopwords
         # A real word repair would read as a word it does not mean ("counted" -> touted) is kept
         # as asked and judged neither known nor unknown (repair_check.py).
-        terms, kept_words = self._repair_check.check(self.lexical.repair(question))
+        terms, kept_words = self._repair_check.check(self.lexical.repair(question), far_repair)
         cross_similarities = cross_as_asked = None
         if across is not None and self.cross_lingual is not None:
             guessed = terms.guessed(self.lexical.knows)
@@ -214,7 +225,7 @@ class Retriever:
             history_units, history_similarities = self._dense_scores(reading_vector[None, :])
             history_dense = dict(zip(history_units.tolist(), history_similarities))
             history_terms, history_kept = self._repair_check.check(
-                self.lexical.repair(restore_apostrophes(follow_up.text)))
+                self.lexical.repair(restore_apostrophes(follow_up.text)), far_repair)
             kept_words |= history_kept
             history_weights = self._query_weights(history_terms)
             history_bm25 = self.lexical.scores(history_terms.terms)

@@ -8,6 +8,9 @@ another fit (for another model or corpus).
     answer sentence = the passage's sentence best by  answer · features
     confidence      = sigmoid(bias + abstention · features of the best passage)  (ABSTENTION_FEATURES)
 
+Before any of these, `far_repair` decides which typo repairs of real words are undone
+(repair_check.py): a setting of how the question is read, fit with the weights it changes.
+
 Questions in Russian (cross_lingual.py) are scored by a second set of the same three parts,
 `cross_lingual`, fit on Russian questions only, with the cosine at which a Russian word is
 read as a corpus word; without it they are scored like any other question.
@@ -89,6 +92,9 @@ class Scoring:
     abstention: Abstention
     fitted_on: dict = field(default_factory=dict)  # model, question sets and held-out figures, for the record
     cross_lingual: CrossLingual | None = None  # questions in Russian; None: scored like the others
+    # The cosine of a real word and its typo repair under which the repair is undone
+    # (repair_check.py), for every question; None: repairs are never undone.
+    far_repair: float | None = None
 
     def __post_init__(self) -> None:
         for part, names, allowed in (("ranking", self.ranking, SENTENCE_FEATURES), ("answer", self.answer, SENTENCE_FEATURES),
@@ -116,6 +122,8 @@ class Scoring:
     def as_dict(self) -> dict:
         data = {"ranking": self.ranking, "answer": self.answer, "abstention": asdict(self.abstention),
                 "fitted_on": self.fitted_on}
+        if self.far_repair is not None:
+            data["far_repair"] = self.far_repair
         if self.cross_lingual:
             data["cross_lingual"] = {"word_match": self.cross_lingual.word_match, **self.cross_lingual.scoring.as_dict()}
         return data
@@ -131,6 +139,7 @@ class Scoring:
                                   float(abstention["bias"]), float(abstention["threshold"])),
             fitted_on=dict(data.get("fitted_on", {})),
             cross_lingual=CrossLingual(cls.from_dict(cross), _optional_float(cross["word_match"])) if cross else None,
+            far_repair=_optional_float(data.get("far_repair")),
         )
 
 

@@ -193,6 +193,9 @@ def test_scoring_round_trips_through_its_file(tmp_path):
     loaded = load_scoring(tmp_path / "scoring.json")
     assert loaded == scoring
     assert list(loaded.weights("ranking")) == [scoring.ranking.get(n, 0.0) for n in SENTENCE_FEATURES]
+    with_cut = scoring.replace(far_repair=0.4)  # the typo repair check's cut (repair_check.py)
+    save_scoring(with_cut, tmp_path / "cut.json")
+    assert load_scoring(tmp_path / "cut.json") == with_cut and loaded.far_repair is None
 
 
 def test_the_packaged_scoring_loads_and_names_its_fit():
