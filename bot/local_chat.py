@@ -38,10 +38,13 @@ async def reply_html(line: str, engine: Engine, services: BotServices, chat: Cha
         return f"{start}\n{numbered(examples, examples)}\n\n{local_help}"
     if line.isdigit() and 1 <= int(line) <= len(examples):
         line = examples[int(line) - 1]
-    reply = await replies.answer_question(line, chat, engine, services)
-    assert isinstance(reply, Reply)  # the terminal has no quota and is no group: never silent
-    offered = [button.label for row in reply.buttons for button in row if re.fullmatch(EXAMPLE_PATTERN, button.data)]
-    return f"{reply.html}\n{numbered(offered, examples)}" if offered else reply.html
+    shown = []
+    async for reply in replies.answer_each(line, chat, engine, services):  # a reply per question the line asks
+        assert isinstance(reply, Reply)  # the terminal has no quota and is no group: never silent
+        offered = [button.label for row in reply.buttons for button in row
+                   if re.fullmatch(EXAMPLE_PATTERN, button.data)]
+        shown.append(f"{reply.html}\n{numbered(offered, examples)}" if offered else reply.html)
+    return "\n\n".join(shown)
 
 
 def numbered(offered: Sequence[str], examples: Sequence[str]) -> str:

@@ -2,7 +2,9 @@
 engine and the services to a `Reply`. The Telegram handlers, inline mode and the terminal
 chat all go through these functions, so a behaviour is written, and tested, once.
 
-A message goes: refuse (nothing visible, too long) → small talk (bot.small_talk: a short
+A message asking several questions ("Who is Vlad Tenev? And what did Musk tweet to Putin?") is
+answered question by question, each reply repeating its question (`answer_each`,
+bot.several_questions). A question goes: refuse (nothing visible, too long) → small talk (bot.small_talk: a short
 reply about the bot, or in a group a reaction; never counted as a question) → rate limit →
 ask the engine off the event loop → render. In a group, a message the engine does not answer
 and that does not look like a question is chatter: no public refusal. None means the bot
@@ -31,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from html import escape
 from typing import TypeVar
 
@@ -45,6 +47,7 @@ from .i18n import Translator
 from .questions import AskedQuestion, KeptAnswer
 from .reply import ButtonAnswer, ChatContext, InlineAnswer, InlineResult, Reaction, Reply
 from .services import BotServices
+from .several_questions import questions_in
 from .small_talk import SmallTalk, looks_like_question, small_talk
 
 log = logging.getLogger(__name__)
@@ -109,6 +112,28 @@ def examples_of(engine: Engine, services: BotServices, language: str | None) -> 
 async def ask(engine: Engine, question: str, top_k: int | None = None, history: tuple[str, ...] = ()) -> Answer:
     # Model inference and FAISS search block: keep them off the event loop.
     return await asyncio.to_thread(engine.ask, question, top_k, history)
+
+
+async def answer_each(
+    text: str,
+    chat: ChatContext,
+    engine: Engine,
+    services: BotServices,
+    *,
+    explicit: bool = False,
+    while_searching: Callable[[], Awaitable[object]] | None = None,
+) -> AsyncIterator[Reply | Reaction | None]:
+    """The replies to a message: `answer_question`'s for each question it asks, in its order,
+    each yielded as soon as it is made, so that the first is sent while the next is searched.
+    Asked together, each reply repeats its question, and a later question is read with the
+    earlier ones as its conversation. A message too long to search, or small talk as a whole
+    ("Who are you? What can you do?"), is one reply as it is."""
+    questions = (text,)
+    if len(text) <= services.settings.max_question_chars and small_talk(text) is None:
+        questions = questions_in(text)
+    for question in questions:
+        yield await answer_question(question, chat, engine, services, echo=len(questions) > 1, explicit=explicit,
+                                    while_searching=while_searching)
 
 
 async def answer_question(

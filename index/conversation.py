@@ -3,8 +3,11 @@
 "What did Musk tweet to Putin?" then "Who translated it?": the second question names
 nothing the article can be searched for. A question is read as a follow-up when it refers
 back without a subject of its own (a pronoun such as "it", "he", "them" and none of the
-article's names), opens with an ellipsis ("and when …?", "what about …", "what else"), or
-holds no content word at all. It is then searched both alone and read with the turn before
+article's names), opens with an ellipsis ("and when …?", "what about Putin?", "what else")
+unless it names a subject and asks something of it in words of its own (not general ones such
+as "else", "besides"), or holds no content
+word at all: "And what did Musk tweet to Putin?" after "Who is Vlad Tenev?" (or in one message
+with it, bot.several_questions) asks about the tweet, not about Vlad Tenev. It is then searched both alone and read with the turn before
 it: by meaning, the sum of this question's embedding and the earlier turn's (no second run of
 the model, so a follow-up costs what any question does), by words, that turn's words and
 this question's; and the passage that answered the turn before is marked (retrieval.FollowUp,
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from .general_words import GENERAL_WORDS
 from .lexical import content_words
 from .text import words
 
@@ -36,8 +40,13 @@ _ELLIPSIS = re.compile(
 
 def is_follow_up(question: str, corpus_names: frozenset[str]) -> bool:
     """Whether a question leans on the conversation before it (see the module docstring)."""
-    tokens = words(question)
-    if _ELLIPSIS.search(question) or not content_words(question):
+    content = content_words(question)
+    if not content:
         return True
-    has_subject = any(t in corpus_names for t in tokens)
-    return not has_subject and any(t in _REFERS_BACK for t in tokens)
+    tokens = words(question)
+    named = any(t in corpus_names for t in tokens)  # a subject of its own
+    if _ELLIPSIS.search(question):
+        # "and on YouTube?", "what about Putin?" ask on about the turn before; "and what did
+        # Musk tweet to Putin?" asks something of its own.
+        return not named or all(w in corpus_names or w in GENERAL_WORDS for w in content)
+    return not named and any(t in _REFERS_BACK for t in tokens)

@@ -42,6 +42,8 @@ def engine(tmp_path_factory) -> Engine:
     ("Who opened it?", True),  # a pronoun and no subject of its own
     ("When did he write that?", True),
     ("and on Monday?", True),  # an ellipsis
+    ("and what about Tomas Berg?", True),  # an ellipsis naming only a name: asks on
+    ("And what did Tomas Berg write?", False),  # an ellipsis, but a subject and words of its own
     ("What else?", True),
     ("Why?", True),  # no content word at all
     ("Who is Tomas Berg?", False),  # a name of the article: a question of its own

@@ -155,3 +155,25 @@ async def test_an_edited_question_edits_the_earlier_answer(fake_api, start_bot):
     fake_api.edit_message(ALICE, photo.message_id, "What did Musk tweet to Putin?")
     edited = await fake_api.wait_for_reply(ALICE, timeout=30)
     assert edited.method == "editMessageText" and int(edited.params["message_id"]) == answer.result["message_id"]
+
+
+async def test_a_message_asking_two_questions_gets_an_answer_to_each(fake_api, start_bot):
+    """Asked as one question, the tweet was never answered: the Vlad Tenev sentence came
+    first. Each question now gets its own reply, repeating it; the second, which names its
+    own subject, is not read as a follow-up of the first (no "about:" line)."""
+    app = await start_bot()
+    asked = fake_api.send_message("Who is Vlad Tenev? And what did Musk tweet to Putin?", user_id=ALICE)
+    await eventually(lambda: len(fake_api.messages(ALICE)) == 2, what="two answers")
+    await idle(app, fake_api)
+    first, second = (m["text"] for m in fake_api.messages(ALICE))
+    assert first.startswith("❓ Who is Vlad Tenev?\n") and "Vlad Tenev, CEO of Robinhood" in first
+    assert second.startswith("❓ And what did Musk tweet to Putin?\n") and "His tweet read" in second
+    assert "about:" not in second
+
+    # Edited to one question, the message's first answer is edited and nothing more is sent.
+    fake_api.edit_message(ALICE, asked.message_id, DOWNLOADS)
+    edited = await fake_api.wait_for_reply(ALICE, timeout=30)
+    assert edited.method == "editMessageText"
+    assert int(edited.params["message_id"]) == fake_api.messages(ALICE)[0]["message_id"]
+    await idle(app, fake_api)
+    assert [m["text"][:25] for m in fake_api.messages(ALICE)] == [edited.result["text"][:25], second[:25]]

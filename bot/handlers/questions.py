@@ -1,6 +1,7 @@
 """Questions: text (or a photo's or document's caption) in a private chat, mentions and
-replies in groups, /ask, example buttons, "More passages" and inline queries. A question
-edited after it was answered edits that answer."""
+replies in groups, /ask, example buttons, "More passages" and inline queries. A message
+asking several questions gets a reply to each. A question edited after it was answered edits
+that answer."""
 
 from __future__ import annotations
 
@@ -84,12 +85,16 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await answer_inline(query, answer)
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, *, explicit: bool = False) -> None:
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, explicit: bool = False) -> None:
+    """A reply to each question the message asks (bot.several_questions). An edited message
+    edits the answer to its first question; its other questions are answered anew."""
     services = services_of(context)
-    reply = await replies.answer_question(
-        question, chat_of(update), engine_of(context), services, explicit=explicit, while_searching=_typing(update)
-    )
-    await answer_message(update, reply, services.answered)
+    answered = services.answered
+    async for reply in replies.answer_each(
+        text, chat_of(update), engine_of(context), services, explicit=explicit, while_searching=_typing(update)
+    ):
+        await answer_message(update, reply, answered)
+        answered = None
 
 
 def _typing(update: Update) -> Callable[[], Awaitable[object]]:

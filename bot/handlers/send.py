@@ -50,9 +50,10 @@ async def send(update: Update, reply: Reply | None, *, quote: int | None = None)
     return await update.effective_chat.send_message(reply.html, reply_markup=markup)
 
 
-async def answer_message(update: Update, reply: Reply | Reaction | None, answered: AnsweredMessages) -> None:
-    """Answer the user's message: a reply (quoted in groups), remembered as its answer, or a
-    reaction on it. An edited message edits the answer sent to it before, when that is known."""
+async def answer_message(update: Update, reply: Reply | Reaction | None, answered: AnsweredMessages | None) -> None:
+    """Answer the user's message: a reply (quoted in groups), remembered in `answered` as its
+    answer, or a reaction on it. An edited message edits the answer sent to it before, when
+    `answered` knows it. None: a further reply to the same message, neither remembered nor an edit."""
     message = update.effective_message
     if reply is None or message is None:
         return
@@ -60,6 +61,9 @@ async def answer_message(update: Update, reply: Reply | Reaction | None, answere
         await message.set_reaction(reply.emoji)
         return
     markup = keyboard(reply.buttons)
+    if answered is None:
+        await message.reply_text(reply.html, reply_markup=markup)
+        return
     # What the user sees: the text and the buttons' labels (their keys differ at every answer).
     shown = fingerprint(reply.html, [[button.label for button in row] for row in reply.buttons])
     earlier = answered.answer_to(message.chat_id, message.message_id) if update.edited_message else None
