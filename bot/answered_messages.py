@@ -1,5 +1,6 @@
 """Which bot message answered which user message, so that an edited question edits the
-answer given to it instead of getting a second one below.
+answer given to it instead of getting a second one below. A message asking several questions
+(bot.several_questions) has an answer per question, each kept under its place in the message.
 
 Kept in memory, the most recent `capacity` questions across all chats: after a restart, or
 for an older question, an edit is answered as a new question, which is what it was before
@@ -23,24 +24,34 @@ class SentAnswer:
 
 
 class AnsweredMessages:
-    """(chat id, question message id) -> the answer sent; least recently used forgotten first."""
+    """(chat id, question message id, question's place in it) -> the answer sent; least
+    recently used forgotten first."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self.capacity = capacity
-        self._sent: OrderedDict[tuple[int, int], SentAnswer] = OrderedDict()
+        self._sent: OrderedDict[tuple[int, int, int], SentAnswer] = OrderedDict()
 
-    def remember(self, chat_id: int, question_id: int, answer_id: int, fingerprint: str) -> None:
-        key = (chat_id, question_id)
+    def remember(self, chat_id: int, question_id: int, answer_id: int, fingerprint: str, part: int = 0) -> None:
+        key = (chat_id, question_id, part)
         self._sent[key] = SentAnswer(answer_id, fingerprint)
         self._sent.move_to_end(key)
         while len(self._sent) > self.capacity:
             self._sent.popitem(last=False)
 
-    def answer_to(self, chat_id: int, question_id: int) -> SentAnswer | None:
-        sent = self._sent.get((chat_id, question_id))
+    def answer_to(self, chat_id: int, question_id: int, part: int = 0) -> SentAnswer | None:
+        sent = self._sent.get((chat_id, question_id, part))
         if sent is not None:
-            self._sent.move_to_end((chat_id, question_id))
+            self._sent.move_to_end((chat_id, question_id, part))
         return sent
+
+    def forget_from(self, chat_id: int, question_id: int, part: int) -> list[int]:
+        """Forget the answers to the message's questions from `part` on (an edit asks fewer
+        now); the ids of the messages they were."""
+        dropped = []
+        while (sent := self._sent.pop((chat_id, question_id, part), None)) is not None:
+            dropped.append(sent.message_id)
+            part += 1
+        return dropped
 
     def __len__(self) -> int:
         return len(self._sent)

@@ -170,10 +170,18 @@ async def test_a_message_asking_two_questions_gets_an_answer_to_each(fake_api, s
     assert second.startswith("❓ And what did Musk tweet to Putin?\n") and "His tweet read" in second
     assert "about:" not in second
 
-    # Edited to one question, the message's first answer is edited and nothing more is sent.
+    # Edited to one question: its answer edited, the other question's deleted.
     fake_api.edit_message(ALICE, asked.message_id, DOWNLOADS)
     edited = await fake_api.wait_for_reply(ALICE, timeout=30)
     assert edited.method == "editMessageText"
     assert int(edited.params["message_id"]) == fake_api.messages(ALICE)[0]["message_id"]
+    await eventually(lambda: len(fake_api.messages(ALICE)) == 1, what="the second answer deleted")
+    assert fake_api.messages(ALICE)[0]["text"].startswith("Clubhouse has recorded over 5 million downloads")
+
+    # Edited back to two: the first answer edited again, the second asked anew; no duplicate.
+    fake_api.edit_message(ALICE, asked.message_id, f"{DOWNLOADS} Who counted them?")
+    await eventually(lambda: len(fake_api.messages(ALICE)) == 2, what="a second answer again")
     await idle(app, fake_api)
-    assert [m["text"][:25] for m in fake_api.messages(ALICE)] == [edited.result["text"][:25], second[:25]]
+    first, second = (m["text"] for m in fake_api.messages(ALICE))
+    assert first.startswith(f"❓ {DOWNLOADS}\n") and second.startswith("❓ Who counted them?\n")
+    assert "App Annie" in second

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from .. import replies
 from ..addressing import command_argument, question_for_bot
 from .context import chat_of, engine_of, services_of
-from .send import answer_button, answer_inline, answer_message, send
+from .send import answer_button, answer_inline, answer_message, drop_answers, send
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,14 +87,17 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, *, explicit: bool = False) -> None:
     """A reply to each question the message asks (bot.several_questions). An edited message
-    edits the answer to its first question; its other questions are answered anew."""
+    edits the answer to each of its questions, in order; the answers to questions it no longer
+    asks are deleted."""
     services = services_of(context)
-    answered = services.answered
+    asked = 0
     async for reply in replies.answer_each(
         text, chat_of(update), engine_of(context), services, explicit=explicit, while_searching=_typing(update)
     ):
-        await answer_message(update, reply, answered)
-        answered = None
+        await answer_message(update, reply, services.answered, asked)
+        asked += 1
+    if update.edited_message is not None:
+        await drop_answers(update, services.answered, asked)
 
 
 def _typing(update: Update) -> Callable[[], Awaitable[object]]:

@@ -50,10 +50,11 @@ async def send(update: Update, reply: Reply | None, *, quote: int | None = None)
     return await update.effective_chat.send_message(reply.html, reply_markup=markup)
 
 
-async def answer_message(update: Update, reply: Reply | Reaction | None, answered: AnsweredMessages | None) -> None:
-    """Answer the user's message: a reply (quoted in groups), remembered in `answered` as its
-    answer, or a reaction on it. An edited message edits the answer sent to it before, when
-    `answered` knows it. None: a further reply to the same message, neither remembered nor an edit."""
+async def answer_message(update: Update, reply: Reply | Reaction | None, answered: AnsweredMessages,
+                         part: int = 0) -> None:
+    """Answer the user's message, or the question at `part` of it (bot.several_questions): a
+    reply (quoted in groups), remembered as its answer, or a reaction on it. An edited message
+    edits the answer sent to it before, when that is known."""
     message = update.effective_message
     if reply is None or message is None:
         return
@@ -61,12 +62,9 @@ async def answer_message(update: Update, reply: Reply | Reaction | None, answere
         await message.set_reaction(reply.emoji)
         return
     markup = keyboard(reply.buttons)
-    if answered is None:
-        await message.reply_text(reply.html, reply_markup=markup)
-        return
     # What the user sees: the text and the buttons' labels (their keys differ at every answer).
     shown = fingerprint(reply.html, [[button.label for button in row] for row in reply.buttons])
-    earlier = answered.answer_to(message.chat_id, message.message_id) if update.edited_message else None
+    earlier = answered.answer_to(message.chat_id, message.message_id, part) if update.edited_message else None
     if earlier is not None:
         if earlier.fingerprint == shown:
             return  # the edit changed nothing the answer shows
@@ -79,10 +77,21 @@ async def answer_message(update: Update, reply: Reply | Reaction | None, answere
                 log.info("could not edit answer %d (%s); answering the edit anew", earlier.message_id, exc.message)
                 earlier = None
         if earlier is not None:
-            answered.remember(message.chat_id, message.message_id, earlier.message_id, shown)
+            answered.remember(message.chat_id, message.message_id, earlier.message_id, shown, part)
             return
     sent = await message.reply_text(reply.html, reply_markup=markup)
-    answered.remember(message.chat_id, message.message_id, sent.message_id, shown)
+    answered.remember(message.chat_id, message.message_id, sent.message_id, shown, part)
+
+
+async def drop_answers(update: Update, answered: AnsweredMessages, part: int) -> None:
+    """Delete the answers to the questions an edited message no longer asks (from `part` on).
+    One already deleted, or too old to delete, stays as it is."""
+    message = update.effective_message
+    for message_id in answered.forget_from(message.chat_id, message.message_id, part):
+        try:
+            await message.get_bot().delete_message(message.chat_id, message_id)
+        except BadRequest as exc:
+            log.info("could not delete answer %d (%s)", message_id, exc.message)
 
 
 async def answer_button(update: Update, answer: ButtonAnswer, *, quote_pressed: bool = False) -> None:
