@@ -4,9 +4,9 @@ chat all go through these functions, so a behaviour is written, and tested, once
 
 A message asking several questions ("Who is Vlad Tenev? And what did Musk tweet to Putin?") is
 answered question by question, each reply repeating its question (`answer_each`,
-bot.several_questions). A question goes: refuse (nothing visible, too long) → small talk (bot.small_talk: a short
-reply about the bot, or in a group a reaction; never counted as a question) → rate limit →
-ask the engine off the event loop → render. In a group, a message the engine does not answer
+bot.several_questions). A question goes: refuse (nothing visible, too long) → small talk
+(bot.small_talk: a short reply about the bot, or in a group a reaction; never counted as a
+question) → rate limit → ask the engine off the event loop → render. In a group, a message the engine does not answer
 and that does not look like a question is chatter: no public refusal. None means the bot
 stays silent.
 
