@@ -4,14 +4,13 @@
 nothing the article can be searched for. A question is read as a follow-up when it refers
 back without a subject of its own (a pronoun such as "it", "he", "them" and none of the
 article's names), opens with an ellipsis ("and when …?", "what about Putin?", "what else")
-unless it names a subject and asks something of it in words of its own (not general ones such
-as "else", "besides"), or holds no content
-word at all: "And what did Musk tweet to Putin?" after "Who is Vlad Tenev?" (or in one message
-with it, bot.several_questions) asks about the tweet, not about Vlad Tenev. It is then searched both alone and read with the turn before
-it: by meaning, the sum of this question's embedding and the earlier turn's (no second run of
-the model, so a follow-up costs what any question does), by words, that turn's words and
-this question's; and the passage that answered the turn before is marked (retrieval.FollowUp,
-the history_* features). The weights come from the scoring fit. Any other question, a change
+unless it names a subject and asks something of it in words of its own, not general ones
+such as "else" ("And what did Musk tweet to Putin?" after "Who is Vlad Tenev?" asks about the
+tweet, not about Vlad Tenev), or holds no content word at all. It is then searched both alone
+and read with the turn before it: by meaning, the sum of this question's embedding and the
+earlier turn's (no second run of the model, so a follow-up costs what any question does), by
+words, that turn's words and this question's; and the passage that answered the turn before
+is marked (retrieval.FollowUp, the history_* features). The weights come from the scoring fit. Any other question, a change
 of topic included, is answered alone.
 """
 
