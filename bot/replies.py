@@ -6,9 +6,9 @@ A message asking several questions ("Who is Vlad Tenev? And what did Musk tweet 
 answered question by question, each reply repeating its question (`answer_each`,
 bot.several_questions). A question goes: refuse (nothing visible, too long) → small talk
 (bot.small_talk: a short reply about the bot, or in a group a reaction; never counted as a
-question) → rate limit → ask the engine off the event loop → render. In a group, a message the engine does not answer
-and that does not look like a question is chatter: no public refusal. None means the bot
-stays silent.
+question) → rate limit → ask the engine off the event loop → render. In a group, a message
+the engine does not answer and that does not look like a question is chatter: no public
+refusal. None means the bot stays silent.
 
 Only questions count toward the rate limit: commands, small talk, button presses and a reply
 to "what was wrong?" do not. Past the limit the asker is told once per flood, and every

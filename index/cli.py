@@ -114,13 +114,14 @@ def cmd_calibrate(settings: IndexSettings, args: argparse.Namespace) -> int:
     # Questions in Russian are fit apart (fitting.fit_cross_lingual), so they leave the
     # other questions' fit, and its folds, exactly as without them; they are read with the
     # typo repair check the English fit chose, as the engine will read them.
-    english = collect(engine, [q for q in questions if not read_across(engine, q)])
+    across = [read_across(engine, q) for q in questions]
+    english = collect(engine, [q for q, a in zip(questions, across) if not a])
     if not english:
         raise EngineError("calibrate needs questions in English besides any in Russian")
     report = cross_validate(english, STARTING_POINT, folds=args.folds, seed=args.seed)
     fitted = report["scoring"].replace(fitted_on=_fitted_on(settings, files, english, report))
     reports = {"english": report}
-    russian = collect(engine, [q for q in questions if read_across(engine, q)], fitted.far_repair)
+    russian = collect(engine, [q for q, a in zip(questions, across) if a], fitted.far_repair)
     examples = english + russian
     if russian:
         cross = cross_validate(russian, STARTING_POINT, folds=args.folds, seed=args.seed, fitter=fit_cross_lingual)

@@ -10,8 +10,8 @@ tweet, not about Vlad Tenev), or holds no content word at all. It is then search
 and read with the turn before it: by meaning, the sum of this question's embedding and the
 earlier turn's (no second run of the model, so a follow-up costs what any question does), by
 words, that turn's words and this question's; and the passage that answered the turn before
-is marked (retrieval.FollowUp, the history_* features). The weights come from the scoring fit. Any other question, a change
-of topic included, is answered alone.
+is marked (retrieval.FollowUp, the history_* features). The weights come from the scoring
+fit. Any other question, a change of topic included, is answered alone.
 """
 
 from __future__ import annotations
