@@ -2,19 +2,22 @@
 answer given to it instead of getting a second one below. A message asking several questions
 (bot.several_questions) has an answer per question, each kept under its place in the message.
 
-Kept in memory, the most recent `capacity` questions across all chats: after a restart, or
-for an older question, an edit is answered as a new question, which is what it was before
-this existed. A fingerprint of what was sent lets an edit that changes nothing skip the call
-Telegram would refuse ("message is not modified").
+Kept in STATE_DB (bot.state's `sent_answers`) as long as the answers behind buttons
+(ANSWER_BUTTONS_DAYS), so an edit after a restart still edits its answer; a question edited
+later than that is answered as a new one. The chat and the asker are kept only as pseudonyms.
+A digest of what was sent lets an edit that changes nothing skip the call Telegram would
+refuse ("message is not modified"). The methods block: callers run them off the event loop.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-CAPACITY = 10_000
+from .state import StateDB
 
 
 @dataclass(frozen=True)
@@ -24,37 +27,35 @@ class SentAnswer:
 
 
 class AnsweredMessages:
-    """(chat id, question message id, question's place in it) -> the answer sent; least
-    recently used forgotten first."""
+    """(chat id, question message id, question's place in it) -> the answer sent, for the last
+    `days` days."""
 
-    def __init__(self, capacity: int = CAPACITY) -> None:
-        self.capacity = capacity
-        self._sent: OrderedDict[tuple[int, int, int], SentAnswer] = OrderedDict()
+    def __init__(self, state: StateDB, pseudonym: Callable[[int | None], str], days: int,
+                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
+        self.state = state
+        self.days = days
+        self._pseudonym = pseudonym
+        self._clock = clock
 
-    def remember(self, chat_id: int, question_id: int, answer_id: int, fingerprint: str, part: int = 0) -> None:
-        key = (chat_id, question_id, part)
-        self._sent[key] = SentAnswer(answer_id, fingerprint)
-        self._sent.move_to_end(key)
-        while len(self._sent) > self.capacity:
-            self._sent.popitem(last=False)
+    def remember(self, chat_id: int, question_id: int, answer_id: int, fingerprint: str, *, part: int = 0,
+                 asker: int | None = None) -> None:  # fmt: skip
+        """Blocking: message `answer_id` answers that question (of user `asker`), showing what
+        `fingerprint` digests."""
+        self.state.remember_sent({
+            "chat": self._pseudonym(chat_id), "question_id": question_id, "part": part, "answer_id": answer_id,
+            "shown": fingerprint, "asker": self._pseudonym(asker), "created_at": self._clock(),
+        })  # fmt: skip
 
     def answer_to(self, chat_id: int, question_id: int, part: int = 0) -> SentAnswer | None:
-        sent = self._sent.get((chat_id, question_id, part))
-        if sent is not None:
-            self._sent.move_to_end((chat_id, question_id, part))
-        return sent
+        """Blocking: the answer sent to that question, or None (never answered, or too long ago)."""
+        cutoff = self._clock() - timedelta(days=self.days).total_seconds()
+        sent = self.state.sent_answer(self._pseudonym(chat_id), question_id, part, cutoff)
+        return SentAnswer(*sent) if sent is not None else None
 
     def forget_from(self, chat_id: int, question_id: int, part: int) -> list[int]:
-        """Forget the answers to the message's questions from `part` on (an edit asks fewer
-        now); the ids of the messages they were."""
-        dropped = []
-        while (sent := self._sent.pop((chat_id, question_id, part), None)) is not None:
-            dropped.append(sent.message_id)
-            part += 1
-        return dropped
-
-    def __len__(self) -> int:
-        return len(self._sent)
+        """Blocking: forget the answers to the message's questions from `part` on (an edit asks
+        fewer now); the ids of the messages they were."""
+        return self.state.forget_sent_from(self._pseudonym(chat_id), question_id, part)
 
 
 def fingerprint(*parts: object) -> str:

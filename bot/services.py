@@ -1,6 +1,6 @@
 """What replies and handlers share besides the engine: settings, access, limits, the
-state database (votes, question log, the answers behind buttons), the rebuild slot, the
-journal, the example questions and the answers sent to each question. In the Telegram bot it
+state database (votes, question log, the answers behind buttons and the answer sent to each
+question), the rebuild slot, the journal and the example questions. In the Telegram bot it
 is kept in `application.bot_data["services"]` (see bot.handlers.context)."""
 
 from __future__ import annotations
@@ -36,18 +36,19 @@ class BotServices:
     journal: UpdateJournal
     question_log: QuestionLog
     questions: QuestionStore
+    # Which message answered which question, so an edited question edits its answer.
+    answered: AnsweredMessages
     conversations: Conversations = field(default_factory=lambda: Conversations(quiet_seconds=0))
     # One press at a time per answer: a vote's keyboard edit never overtakes a later one's.
     answer_locks: KeyedLocks = field(default_factory=KeyedLocks)
     examples: ExampleQuestions = field(default_factory=ExampleQuestions)
-    # Which message answered which question, so an edited question edits its answer.
-    answered: AnsweredMessages = field(default_factory=AnsweredMessages)
 
     @classmethod
     def create(cls, settings: BotSettings, state: StateDB | None = None) -> BotServices:
         """Touches no file: the state database is opened by `open_state` (or before)."""
         state = state or StateDB(settings.state_db)
         per_minute = settings.rate_limit_per_minute
+        salt = settings.feedback_salt.get_secret_value()
         return cls(
             settings=settings,
             access=AccessPolicy.of(settings.allowed_user_ids, settings.admin_user_ids),
@@ -58,6 +59,7 @@ class BotServices:
             journal=UpdateJournal(state),
             question_log=QuestionLog(state, settings.question_log_days),
             questions=QuestionStore(state, settings.answer_buttons_days),
+            answered=AnsweredMessages(state, lambda user_id: pseudonym(user_id, salt), settings.answer_buttons_days),
             conversations=Conversations(quiet_seconds=settings.conversation_minutes * 60,
                                         max_turns=settings.conversation_turns, max_chats=settings.conversation_chats),
         )

@@ -53,7 +53,8 @@ class BotSettings(IndexSettings):
     )
     # An answer's buttons ("More passages", 👍/👎) need its question, kept in STATE_DB this long.
     answer_buttons_days: int = Field(
-        7, ge=1, le=3650, description="Days an answer's buttons keep working (the answer is kept in STATE_DB)."
+        7, ge=1, le=3650, description="Days an answer's buttons keep working, and an edited question edits its answer "
+        "(both kept in STATE_DB)."
     )
     conflict_exit_after_seconds: float = Field(
         60.0, ge=0, description="Stop (exit 1) when another instance has polled this bot for this long."

@@ -1,5 +1,5 @@
 """The bot's state in one SQLite database, STATE_DB: the update journal, the votes, the
-question log and the answers behind buttons.
+question log, the answers behind buttons and which message answered which question.
 
 This module alone opens the database: it owns the connection, the schema and its
 migrations, and the SQL of every table. Others call its methods (bot.journal for the
@@ -20,6 +20,9 @@ the methods block, so callers run them off the event loop.
              passage"), under the short key the buttons carry; whether "More passages" (or the
              closest passage) was served; the interface language it was given in (version 4),
              which its buttons keep whoever presses them. Pruned after ANSWER_BUTTONS_DAYS.
+    sent_answers  which bot message answered which question of which user message (version 5;
+             bot.answered_messages), so an edited question edits its answer, after a restart
+             too; pruned with the answers.
     vote_prompts  the "what was wrong?" messages sent after a 👎, so a reply to one is kept
              with the vote (and not answered as a question); pruned with the answers.
     vote_presses  what each 👍/👎 press did, by Telegram's callback query id: a press handled
@@ -152,10 +155,27 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE answers ADD COLUMN language TEXT NOT NULL DEFAULT '';
     """,
+    # 5: which bot message answered which question, so that a question edited after a restart
+    # edits its answer (bot.answered_messages); before, this was kept in memory only
+    """
+    CREATE TABLE sent_answers (
+        chat        TEXT    NOT NULL,   -- the chat's pseudonym (bot.privacy)
+        question_id INTEGER NOT NULL,   -- the user's message
+        part        INTEGER NOT NULL,   -- the question's place in it (bot.several_questions)
+        answer_id   INTEGER NOT NULL,   -- the bot's message answering it, in the same chat
+        shown       TEXT    NOT NULL,   -- a digest of what that message shows, as last sent
+        asker       TEXT    NOT NULL,   -- a pseudonym, for /forget_me
+        created_at  REAL    NOT NULL,   -- Unix time of the last answer or edit; pruned with the answers
+        PRIMARY KEY (chat, question_id, part)
+    ) WITHOUT ROWID;
+    CREATE INDEX sent_answers_by_time ON sent_answers (created_at);
+    CREATE INDEX sent_answers_by_asker ON sent_answers (asker);
+    """,
 ]
 VOTE_FIELDS = ("time", "vote", "question", "passage", "article_id", "article_title", "position", "voter", "answer",
                "answer_key", "comment")
 ANSWER_FIELDS = ("key", "created_at", "asker", "question", "history", "passage", "answer", "more_press", "language")
+SENT_FIELDS = ("chat", "question_id", "part", "answer_id", "shown", "asker", "created_at")
 QUESTION_FIELDS = ("time", "question", "answered", "confidence", "article_id", "article_title", "position",
                    "passage", "answer", "language", "follow_up", "asker")
 
@@ -407,6 +427,7 @@ class StateDB:
                 votes = db.execute("DELETE FROM votes WHERE voter = ?", (pseudonym,)).rowcount
                 db.execute("DELETE FROM answers WHERE asker = ?", (pseudonym,))
                 db.execute("DELETE FROM vote_prompts WHERE voter = ?", (pseudonym,))
+                db.execute("DELETE FROM sent_answers WHERE asker = ?", (pseudonym,))
         return questions, votes
 
     # ---- the answers behind buttons ----------------------------------------------------------
@@ -473,6 +494,37 @@ class StateDB:
             ).fetchone()
         return row[0] if row else None
 
+    # ---- which message answered which question ----------------------------------------------
+
+    def remember_sent(self, row: dict[str, Any]) -> None:
+        """Keep (or replace) the answer to a question (SENT_FIELDS). Not durable: a power cut
+        may lose the last ones, whose questions, edited, are then answered anew."""
+        self._write(_UPSERT_SENT, tuple(row[name] for name in SENT_FIELDS), durable=False)
+
+    def sent_answer(self, chat: str, question_id: int, part: int, since: float) -> tuple[int, str] | None:
+        """(the answer's message id, the digest of what it shows) for that question, kept
+        since `since` (Unix time); None if none is."""
+        with self._lock:
+            row = self._conn().execute(
+                "SELECT answer_id, shown FROM sent_answers"
+                " WHERE chat = ? AND question_id = ? AND part = ? AND created_at >= ?",
+                (chat, question_id, part, since),
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def forget_sent_from(self, chat: str, question_id: int, part: int) -> list[int]:
+        """Forget the answers to the message's questions from `part` on; their message ids,
+        in the questions' order."""
+        with self._lock:
+            db = self._conn()
+            self._set_durable(False)
+            with _transaction(db):
+                where = " WHERE chat = ? AND question_id = ? AND part >= ?"
+                rows = db.execute("SELECT answer_id FROM sent_answers" + where + " ORDER BY part",
+                                  (chat, question_id, part)).fetchall()  # fmt: skip
+                db.execute("DELETE FROM sent_answers" + where, (chat, question_id, part))
+        return [row[0] for row in rows]
+
     # ---- the JSONL files of earlier versions -----------------------------------------------
 
     def import_old_files(self, bot_id: int, journal: Path | None, votes: Path | None) -> None:
@@ -517,6 +569,7 @@ class StateDB:
         db = self._conn()
         db.execute("DELETE FROM vote_prompts WHERE created_at < ?", (before,))
         db.execute("DELETE FROM vote_presses WHERE created_at < ?", (before,))
+        db.execute("DELETE FROM sent_answers WHERE created_at < ?", (before,))
         return db.execute("DELETE FROM answers WHERE created_at < ?", (before,)).rowcount
 
     def _conn(self) -> sqlite3.Connection:
@@ -547,6 +600,12 @@ _UPSERT_VOTE = (
 )
 _INSERT_ANSWER = (
     f"INSERT OR IGNORE INTO answers ({', '.join(ANSWER_FIELDS)}) VALUES ({', '.join('?' * len(ANSWER_FIELDS))})"
+)
+
+_UPSERT_SENT = (
+    f"INSERT INTO sent_answers ({', '.join(SENT_FIELDS)}) VALUES ({', '.join('?' * len(SENT_FIELDS))})"
+    " ON CONFLICT (chat, question_id, part) DO UPDATE SET answer_id = excluded.answer_id,"
+    " shown = excluded.shown, created_at = excluded.created_at"
 )
 
 

@@ -2,7 +2,8 @@
 Bot API server over HTTP, with the real model and index. A vote changed and taken back (the
 keyboard edited each time) and what was wrong after a 👎; "More passages" served once, its
 button gone, and so "The closest passage" under a refusal; the rate-limit sequence with its log lines; and, with `python -m bot` as a
-process, buttons pressed after a restart, and one whose answer is past keeping."""
+process, buttons pressed after a restart, and one whose answer is past keeping, and a question
+edited after a restart editing its answer."""
 
 from __future__ import annotations
 
@@ -196,8 +197,9 @@ async def test_the_rate_limit_sequence_one_refusal_per_flood_and_a_log_line_for_
 
 
 async def test_buttons_pressed_after_a_restart_and_one_past_keeping(bot_index, tmp_path):
-    """`python -m bot` as a process: an answer's buttons work after a SIGKILL and a new start;
-    an answer older than ANSWER_BUTTONS_DAYS says why its button cannot be served."""
+    """`python -m bot` as a process: an answer's buttons work after a SIGKILL and a new start,
+    and a question edited then edits its answer; an answer older than ANSWER_BUTTONS_DAYS says
+    why its button cannot be served."""
     async with FakeBotApi(token=TOKEN, bot_username=BOT_USERNAME) as api:
         env, log = bot_env(api, bot_index, tmp_path), tmp_path / "bot.log"
         env.update(LOG_LEVEL="INFO", ANSWER_BUTTONS_DAYS="2")
@@ -206,6 +208,8 @@ async def test_buttons_pressed_after_a_restart_and_one_past_keeping(bot_index, t
             await started(api, first, log)
             answer = await ask(api, DOWNLOADS)
             old = await ask(api, TWEET)
+            edited_later = api.send_message("Who is Vlad Tenev?", user_id=ALICE)
+            first_answer = await api.wait_for_reply(ALICE, timeout=60)
             _, edit = await press(api, answer, data_of(answer, "vote:").replace(":down", ":up"))
             assert labels(edit) == ["More passages", "👍 1", "👎"]
             first.send_signal(signal.SIGKILL)
@@ -234,6 +238,13 @@ async def test_buttons_pressed_after_a_restart_and_one_past_keeping(bot_index, t
             api.press_button(old, data_of(old, "vote:"))
             expired = await api.wait_for_call("answerCallbackQuery", after=mark, timeout=30)
             assert expired.params["text"] == translator("en").plural(texts.EXPIRED, 2, days=2)
+            # A question asked before the restart, edited now: its answer is edited, none added.
+            mark = api.mark()
+            api.edit_message(ALICE, edited_later.message_id, TWEET)
+            edit = await api.wait_for_call("editMessageText", after=mark, timeout=60)
+            assert edit.ok and int(edit.params["message_id"]) == first_answer.result["message_id"]
+            assert "Vlad Tenev" in first_answer.params["text"] and "KremlinRussia_E" in edit.params["text"]
+            assert not [c for c in api.calls[mark:] if c.method == "sendMessage"]
             second.send_signal(signal.SIGTERM)
             assert await asyncio.to_thread(second.wait, 60) == 0
         finally:

@@ -81,16 +81,3 @@ async def test_each_question_counts_toward_the_rate_limit(services):
     held_back = await replies_to(f"{QUESTION} {EXAMPLES[0]}", ALICE, engine, services)
     assert "Too many questions" in held_back[0].html and held_back[1] is None  # told once per flood
     assert len(engine.asked) == 3
-
-
-
-def test_an_edit_that_asks_fewer_questions_forgets_the_answers_to_the_rest():
-    from bot.answered_messages import AnsweredMessages
-
-    answered = AnsweredMessages()
-    for part in range(3):
-        answered.remember(-100, 7, 70 + part, f"answer {part}", part)
-    answered.remember(-100, 8, 80, "another message's answer")
-    assert answered.forget_from(-100, 7, 1) == [71, 72]
-    assert answered.answer_to(-100, 7).message_id == 70 and answered.answer_to(-100, 7, 1) is None
-    assert answered.answer_to(-100, 8).message_id == 80 and answered.forget_from(-100, 8, 1) == []

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.answered_messages import AnsweredMessages
 from bot.small_talk import SmallTalk, looks_like_question, small_talk
 from tests.conftest import REPO
 
@@ -65,14 +64,3 @@ def test_no_question_of_the_question_sets_is_taken_for_small_talk():
 )  # fmt: skip
 def test_what_looks_like_a_question(text, question):
     assert looks_like_question(text) is question
-
-
-def test_the_answers_to_questions_are_remembered_within_a_bound():
-    answered = AnsweredMessages(capacity=3)
-    for question in range(1, 5):
-        answered.remember(-100, question, question + 100, f"shown {question}")
-    assert answered.answer_to(-100, 1) is None and len(answered) == 3  # the oldest forgotten
-    assert answered.answer_to(-100, 2).message_id == 102
-    answered.remember(-100, 5, 105, "shown 5")  # 2 was used just now: 3 goes
-    assert answered.answer_to(-100, 3) is None and answered.answer_to(-100, 2).fingerprint == "shown 2"
-    assert answered.answer_to(7, 2) is None  # per chat

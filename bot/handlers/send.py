@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import (
@@ -64,7 +65,9 @@ async def answer_message(update: Update, reply: Reply | Reaction | None, answere
     markup = keyboard(reply.buttons)
     # What the user sees: the text and the buttons' labels (their keys differ at every answer).
     shown = fingerprint(reply.html, [[button.label for button in row] for row in reply.buttons])
-    earlier = answered.answer_to(message.chat_id, message.message_id, part) if update.edited_message else None
+    earlier = None
+    if update.edited_message is not None:
+        earlier = await asyncio.to_thread(answered.answer_to, message.chat_id, message.message_id, part)
     if earlier is not None:
         if earlier.fingerprint == shown:
             return  # the edit changed nothing the answer shows
@@ -77,17 +80,23 @@ async def answer_message(update: Update, reply: Reply | Reaction | None, answere
                 log.info("could not edit answer %d (%s); answering the edit anew", earlier.message_id, exc.message)
                 earlier = None
         if earlier is not None:
-            answered.remember(message.chat_id, message.message_id, earlier.message_id, shown, part)
+            await _remember(answered, update, earlier.message_id, shown, part)
             return
     sent = await message.reply_text(reply.html, reply_markup=markup)
-    answered.remember(message.chat_id, message.message_id, sent.message_id, shown, part)
+    await _remember(answered, update, sent.message_id, shown, part)
+
+
+async def _remember(answered: AnsweredMessages, update: Update, answer_id: int, shown: str, part: int) -> None:
+    message, user = update.effective_message, update.effective_user
+    await asyncio.to_thread(answered.remember, message.chat_id, message.message_id, answer_id, shown, part=part,
+                            asker=user.id if user is not None else None)  # fmt: skip
 
 
 async def drop_answers(update: Update, answered: AnsweredMessages, part: int) -> None:
     """Delete the answers to the questions an edited message no longer asks (from `part` on).
     One already deleted, or too old to delete, stays as it is."""
     message = update.effective_message
-    for message_id in answered.forget_from(message.chat_id, message.message_id, part):
+    for message_id in await asyncio.to_thread(answered.forget_from, message.chat_id, message.message_id, part):
         try:
             await message.get_bot().delete_message(message.chat_id, message_id)
         except BadRequest as exc:
