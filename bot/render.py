@@ -196,7 +196,9 @@ def render_not_answered(
     questions are buttons under it."""
     parts = [question_line(tr, answer.question)] if echo_question else []
     parts += _follow_up_line(tr, answer)  # the user sees what the question was read as
-    parts.append(tr(texts.NOT_ANSWERED, what_i_know=_what_i_know(tr, titles)))
+    # A question that refers back with nothing to refer to was not understood, not unanswered.
+    refusal = texts.NO_EARLIER_QUESTION if answer.refers_back else texts.NOT_ANSWERED
+    parts.append(tr(refusal, what_i_know=_what_i_know(tr, titles)))
     if offers_examples:
         parts.append(tr(texts.YOU_COULD_ASK))
     return "\n\n".join(parts)

@@ -80,6 +80,13 @@ SOURCE_LINKED = N_("📰 <a href=\"{url}\">{title}</a>")
 ANSWER_WAS_HERE = N_("…")
 # Translators: {what_i_know} is ONE_ARTICLE or SEVERAL_ARTICLES ("the article “…”", "2 articles: …").
 NOT_ANSWERED = N_("I couldn't find the answer to that in {what_i_know}.")
+# Translators: instead of NOT_ANSWERED, for a question that refers back ("who is he?", "and
+# why?") in a chat with no earlier question to read it with (none asked, or forgotten after a
+# quiet while). {what_i_know} as in NOT_ANSWERED.
+NO_EARLIER_QUESTION = N_(
+    "I'm not sure who or what you mean: there is no earlier question in this chat to read it with "
+    "(I forget them after a quiet while). Ask again with a name, and I'll look for the answer in {what_i_know}."
+)
 # Translators: over the example questions, which are buttons under the message (in the article's language).
 YOU_COULD_ASK = N_("You could ask, for example:")
 NO_OTHER_PASSAGE = N_("No other passage matches that question.")

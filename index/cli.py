@@ -183,6 +183,7 @@ def answer_json(answer: Answer, threshold: float) -> dict:
         "confidence": round(answer.confidence, 4),
         "threshold": round(threshold, 4),
         "follow_up_of": answer.follow_up_of,
+        "refers_back": answer.refers_back,
         "cross_lingual": answer.cross_lingual,
         "read_as": dict(answer.read_as),
         "passages": [

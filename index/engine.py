@@ -35,6 +35,9 @@ class Answer:
     # names transliterated, Russian words read across languages. Shown by `index ask`, so an
     # operator sees why a question was answered as it was.
     read_as: tuple[tuple[str, str], ...] = ()
+    # Leans on an earlier turn ("who is he?", "and why?": conversation.is_follow_up) but came
+    # with none, so it was read alone: a refusal can say what it could not tell.
+    refers_back: bool = False
 
 
 TURN_CACHE = 1024  # earlier turns remembered for reading follow-ups
@@ -125,7 +128,11 @@ class Engine:
         answer = self.judge(signals, question, top_k)
         # Remembered as a turn, so the follow-up that may come next does not search it again.
         self._remember(question, history, follow_up, answer, signals)
-        return answer if follow_up is None else replace(answer, follow_up_of=self.subject_of(history))
+        if follow_up is not None:
+            return replace(answer, follow_up_of=self.subject_of(history))
+        if not history and is_follow_up(question, self._retriever.name_words):
+            return replace(answer, refers_back=True)
+        return answer
 
     def subject_of(self, history: tuple[str, ...]) -> str:
         """The earlier question a follow-up to `history` is about: the latest one that was not a

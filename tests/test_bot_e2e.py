@@ -322,6 +322,12 @@ async def test_a_conversation_is_forgotten_after_a_quiet_while_and_on_start(fake
     assert "about:" in sent_text(await ask(fake_api, "Who translated it?"))
     await asyncio.sleep(2)
     assert "about:" not in sent_text(await ask(fake_api, "Who translated it?"))
+    # A question that cannot be read without the turn before is not called unanswered.
+    await asyncio.sleep(2)
+    alone = sent_text(await ask(fake_api, "who is he?"))
+    assert "not sure who or what you mean" in alone and "couldn't find" not in alone
+    await ask(fake_api, "Who did Musk invite to Clubhouse?")
+    assert "Vladimir Putin" in sent_text(await ask(fake_api, "who is he?"))
     await ask(fake_api, "What did Musk write in Russian?")
     await ask(fake_api, "/start")
     assert "about:" not in sent_text(await ask(fake_api, "Who translated it?"))

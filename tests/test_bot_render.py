@@ -108,6 +108,15 @@ def test_not_answered_names_the_article_without_a_quote():
     assert not render.render_not_answered(EN, answer, ["Musk and Putin"]).endswith("for example:")
 
 
+def test_a_refused_question_that_refers_back_to_nothing_says_so_in_the_users_language():
+    answer = replace(make_answer("Who is he?", answered=False), refers_back=True)
+    html = render.render_not_answered(EN, answer, ["Musk and Putin"], offers_examples=True)
+    assert "not sure who or what you mean" in html and "couldn't find" not in html
+    assert "Musk and Putin" in html and html.endswith("You could ask, for example:")
+    russian = render.render_not_answered(translator("ru"), replace(answer, question="Кто он?"), ["Musk and Putin"])
+    assert "о ком или о чём речь" in russian and "Musk and Putin" in russian
+
+
 @given(
     st.lists(st.text(min_size=1, max_size=3000), min_size=1, max_size=8),
     st.integers(0, 7),

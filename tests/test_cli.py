@@ -74,8 +74,8 @@ def test_ask_json_from_stdin_prints_one_object_per_question(env, capsys, monkeyp
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "answered", "confidence", "threshold", "follow_up_of", "cross_lingual", "read_as",
-                          "passages"}
+    assert set(first) == {"question", "answered", "confidence", "threshold", "follow_up_of", "refers_back",
+                          "cross_lingual", "read_as", "passages"}
     assert first["read_as"] == {}  # every word is the article's own
     assert first["answered"] is True and TWEET in first["passages"][0]["text"] and first["cross_lingual"] is False
     assert first["confidence"] >= first["threshold"] > second["confidence"]  # what decides, as the bot decides

@@ -106,6 +106,15 @@ def test_a_question_of_its_own_is_answered_as_if_alone(engine):
     assert not signals.follow_up and not signals.column("history_dense").any()
 
 
+def test_a_question_that_refers_back_with_no_conversation_is_read_alone_and_says_so(engine):
+    alone = engine.ask("What did he write?")
+    assert alone.refers_back and alone.follow_up_of is None
+    assert alone.hits == engine.ask("What did he write?", history=[]).hits
+    read_with = engine.ask("What did he write?", history=["Who keeps the lighthouse?"])
+    assert not read_with.refers_back and read_with.follow_up_of == "Who keeps the lighthouse?"
+    assert not engine.ask("What did Tomas Berg write?").refers_back  # a subject of its own
+
+
 def test_chains_of_follow_ups_carry_the_first_subject(engine):
     reading = engine.reading("And when can people climb it?", ("Who keeps the lighthouse?", "What did he write?"))
     assert reading.text.startswith("Who keeps the lighthouse? What did he write?")
