@@ -7,17 +7,23 @@ Kept in STATE_DB (bot.state's `sent_answers`) as long as the answers behind butt
 later than that is answered as a new one. The chat and the asker are kept only as pseudonyms.
 A digest of what was sent lets an edit that changes nothing skip the call Telegram would
 refuse ("message is not modified"). The methods block: callers run them off the event loop.
+They never raise for the database: the answer is sent by then, and a failed write costs no
+more than an edit answered anew (logged as a warning).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from .state import StateDB
+from .state import StateDB, StateError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,21 +47,32 @@ class AnsweredMessages:
                  asker: int | None = None) -> None:  # fmt: skip
         """Blocking: message `answer_id` answers that question (of user `asker`), showing what
         `fingerprint` digests."""
-        self.state.remember_sent({
-            "chat": self._pseudonym(chat_id), "question_id": question_id, "part": part, "answer_id": answer_id,
-            "shown": fingerprint, "asker": self._pseudonym(asker), "created_at": self._clock(),
-        })  # fmt: skip
+        try:
+            self.state.remember_sent({
+                "chat": self._pseudonym(chat_id), "question_id": question_id, "part": part, "answer_id": answer_id,
+                "shown": fingerprint, "asker": self._pseudonym(asker), "created_at": self._clock(),
+            })  # fmt: skip
+        except (sqlite3.Error, StateError) as exc:
+            log.warning("could not keep which message answered a question (%s); an edit of it will be answered anew", exc)
 
     def answer_to(self, chat_id: int, question_id: int, part: int = 0) -> SentAnswer | None:
         """Blocking: the answer sent to that question, or None (never answered, or too long ago)."""
         cutoff = self._clock() - timedelta(days=self.days).total_seconds()
-        sent = self.state.sent_answer(self._pseudonym(chat_id), question_id, part, cutoff)
+        try:
+            sent = self.state.sent_answer(self._pseudonym(chat_id), question_id, part, cutoff)
+        except (sqlite3.Error, StateError) as exc:
+            log.warning("could not read which message answered an edited question (%s); answering it anew", exc)
+            return None
         return SentAnswer(*sent) if sent is not None else None
 
     def forget_from(self, chat_id: int, question_id: int, part: int) -> list[int]:
         """Blocking: forget the answers to the message's questions from `part` on (an edit asks
         fewer now); the ids of the messages they were."""
-        return self.state.forget_sent_from(self._pseudonym(chat_id), question_id, part)
+        try:
+            return self.state.forget_sent_from(self._pseudonym(chat_id), question_id, part)
+        except (sqlite3.Error, StateError) as exc:
+            log.warning("could not read the answers to the questions an edit no longer asks (%s); they stay", exc)
+            return []
 
 
 def fingerprint(*parts: object) -> str:

@@ -115,6 +115,23 @@ def test_a_version_4_database_gains_the_table(path, clock, monkeypatch):
         state.close()
 
 
+def test_a_database_that_fails_costs_an_edit_answered_anew_never_an_error(path, clock, monkeypatch, caplog):
+    state, answered = store(path, clock)
+    try:
+        answered.remember(CHAT, 60, 61, "x", asker=USER)
+
+        def fail(*args):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        for method in ("remember_sent", "sent_answer", "forget_sent_from"):
+            monkeypatch.setattr(state, method, fail)
+        answered.remember(CHAT, 62, 63, "y", asker=USER)
+        assert answered.answer_to(CHAT, 60) is None and answered.forget_from(CHAT, 60, 0) == []
+        assert caplog.text.count("disk is full") == 3 and str(USER) not in caplog.text
+    finally:
+        state.close()
+
+
 def test_the_digest_tells_what_a_message_shows_apart():
     assert fingerprint("a", [["More"]]) == fingerprint("a", [["More"]])
     assert fingerprint("a", [["More"]]) != fingerprint("a", [["👍"]]) != fingerprint("b", [["👍"]])
