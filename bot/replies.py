@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from dataclasses import replace
 from collections.abc import AsyncIterator, Awaitable, Callable
 from html import escape
 from typing import TypeVar
@@ -472,7 +473,8 @@ def inline_results(tr: Translator, answer: Answer, engine: Engine) -> tuple[Inli
     """Each passage as a result: its answer sentence over the article's title, and the same
     layout as an answer in a chat once sent."""
     if not answer.answered:
-        html = render.render_not_answered(tr, answer, titles_of(engine), echo_question=True)
+        # Inline mode has no conversation: a question that refers back is simply not answered.
+        html = render.render_not_answered(tr, replace(answer, refers_back=False), titles_of(engine), echo_question=True)
         return (InlineResult(tr(texts.INLINE_NOT_ANSWERED_TITLE), tr(texts.INLINE_NOT_ANSWERED_DESCRIPTION), html),)
     links = render.article_links(engine.manifest)
     return tuple(

@@ -5,6 +5,7 @@ model, no network; the end-to-end tests check the same over HTTP with the real e
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import pytest
 
@@ -397,6 +398,9 @@ async def test_inline_mode_offers_each_passage_with_its_place(engine, services):
 async def test_inline_mode_says_not_in_the_article_and_hints_on_empty_queries(engine, services):
     [result] = (await replies.inline_answer("Who wrote Hamlet?", ALICE, engine, services)).results
     assert result.title == "Not in the article" and "couldn't find" in result.html
+    engine.answers["who is he?"] = replace(make_answer("who is he?", answered=False), refers_back=True)
+    [result] = (await replies.inline_answer("who is he?", ALICE, engine, services)).results
+    assert "couldn't find" in result.html and "earlier question" not in result.html  # no conversation to point to
     empty = await replies.inline_answer("  \x00 ", ALICE, engine, services)
     assert empty.results == () and empty.hint == texts.INLINE_HINT and empty.cache_seconds == 30
     refused = await replies.inline_answer("Why " * 20, ALICE, engine, services)
