@@ -209,6 +209,10 @@ def render_plain(answer: Answer, threshold: float) -> str:
              f"  {verdict}: confidence {answer.confidence:.2f}, the bot answers at {threshold:.2f} or more{read}"]
     if answer.read_as:
         lines.append("  read as: " + ", ".join(f"{asked} -> {word}" for asked, word in answer.read_as))
+    if answer.follow_up_of:
+        lines.append(f"  a follow-up, read with: {answer.follow_up_of}")
+    elif answer.refers_back:
+        lines.append("  refers back to an earlier question, but none was given: read alone")
     if not answer.answered:
         lines.append("  The article does not seem to answer this. Closest passages:")
     for rank, hit in enumerate(answer.hits, start=1):

@@ -222,6 +222,13 @@ def test_ask_json_reads_a_follow_up_with_its_history(env, capsys, monkeypatch):
     with_history, alone = (json.loads(line) for line in capsys.readouterr().out.strip().splitlines())
     assert with_history["follow_up_of"] == "What did Musk write in Russian?" and alone["follow_up_of"] is None
     assert "Google Translate" in with_history["passages"][0]["text"]
+    assert alone["refers_back"] and not with_history["refers_back"]
+    # The plain output says how each was read.
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("\n".join(lines) + "\n"))
+    assert main(["ask"]) == 0
+    out = capsys.readouterr().out
+    assert "a follow-up, read with: What did Musk write in Russian?" in out
+    assert "refers back to an earlier question, but none was given" in out
 
 
 def test_ask_refuses_a_malformed_json_line(env, capsys, monkeypatch):
