@@ -11,7 +11,9 @@ and read with the turn before it: by meaning, the sum of this question's embeddi
 earlier turn's (no second run of the model, so a follow-up costs what any question does), by
 words, that turn's words and this question's; and the passage that answered the turn before
 is marked (retrieval.FollowUp, the history_* features). The weights come from the scoring
-fit. Any other question, a change of topic included, is answered alone.
+fit. Any other question, a change of topic included, is answered alone. A follow-up that
+comes with no conversation is searched alone too; one that means nothing without it ("who is
+he?") is marked so (`cannot_stand_alone`), for its refusal to say what it could not tell.
 """
 
 from __future__ import annotations
@@ -49,3 +51,16 @@ def is_follow_up(question: str, corpus_names: frozenset[str]) -> bool:
         # Musk tweet to Putin?" asks something of its own.
         return not named or all(w in corpus_names or w in GENERAL_WORDS for w in content)
     return not named and any(t in _REFERS_BACK for t in tokens)
+
+
+def cannot_stand_alone(question: str, corpus_names: frozenset[str]) -> bool:
+    """Whether a follow-up means nothing without the turn before it: a pronoun with no subject
+    of its own ("who is he?"), or nothing but names and general words ("and why?", "what about
+    Putin?"). An ellipsis asking in words of its own ("and who wrote Hamlet?") stands alone."""
+    content = content_words(question)
+    if not content:
+        return True
+    tokens = words(question)
+    if not any(t in corpus_names for t in tokens) and any(t in _REFERS_BACK for t in tokens):
+        return True
+    return bool(_ELLIPSIS.search(question)) and all(w in corpus_names or w in GENERAL_WORDS for w in content)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .conversation import is_follow_up
+from .conversation import cannot_stand_alone, is_follow_up
 from .cross_lingual import FOLDER as MULTILINGUAL_FOLDER
 from .cross_lingual import reads_across
 from .embedding import Embedder, serving_embedder
@@ -35,8 +35,8 @@ class Answer:
     # names transliterated, Russian words read across languages. Shown by `index ask`, so an
     # operator sees why a question was answered as it was.
     read_as: tuple[tuple[str, str], ...] = ()
-    # Leans on an earlier turn ("who is he?", "and why?": conversation.is_follow_up) but came
-    # with none, so it was read alone: a refusal can say what it could not tell.
+    # Means nothing without an earlier turn ("who is he?", "and why?": conversation.
+    # cannot_stand_alone) but came with none, so it was read alone: a refusal can say so.
     refers_back: bool = False
 
 
@@ -130,7 +130,7 @@ class Engine:
         self._remember(question, history, follow_up, answer, signals)
         if follow_up is not None:
             return replace(answer, follow_up_of=self.subject_of(history))
-        if not history and is_follow_up(question, self._retriever.name_words):
+        if not history and cannot_stand_alone(question, self._retriever.name_words):
             return replace(answer, refers_back=True)
         return answer
 

@@ -10,7 +10,7 @@ import pytest
 
 import index.engine as engine_module
 from index import Engine
-from index.conversation import is_follow_up
+from index.conversation import cannot_stand_alone, is_follow_up
 from index.scoring import Abstention, Scoring
 from tests.fakes import hashing_engine
 
@@ -56,6 +56,16 @@ def engine(tmp_path_factory) -> Engine:
 ])
 def test_which_questions_lean_on_the_conversation(question, follows):
     assert is_follow_up(question, NAMES) is follows
+
+
+@pytest.mark.parametrize(("question", "alone"), [
+    ("Who opened it?", False), ("What else?", False), ("Why?", False), ("and what about Tomas Berg?", False),
+    ("Что он написал?", False),
+    ("and who built the lighthouse?", True),  # an ellipsis, but words of its own: a question still
+    ("Who is Tomas Berg?", True), ("How many ferry passengers came?", True),
+])
+def test_which_questions_mean_nothing_without_the_turn_before(question, alone):
+    assert cannot_stand_alone(question, NAMES) is not alone
 
 
 def test_the_articles_names_come_from_the_corpus(engine):
