@@ -16,11 +16,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
+from .questions import QuestionStore
 from .state import StateDB, StateError
 
 log = logging.getLogger(__name__)
@@ -33,15 +32,13 @@ class SentAnswer:
 
 
 class AnsweredMessages:
-    """(chat id, question message id, question's place in it) -> the answer sent, for the last
-    `days` days."""
+    """(chat id, question message id, question's place in it) -> the answer sent, kept as long
+    as `questions` keeps the answers behind buttons, whose cut-off and clock it shares."""
 
-    def __init__(self, state: StateDB, pseudonym: Callable[[int | None], str], days: int,
-                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
+    def __init__(self, state: StateDB, pseudonym: Callable[[int | None], str], questions: QuestionStore) -> None:
         self.state = state
-        self.days = days
         self._pseudonym = pseudonym
-        self._clock = clock
+        self._questions = questions
 
     def remember(self, chat_id: int, question_id: int, answer_id: int, fingerprint: str, *, part: int = 0,
                  asker: int | None = None) -> None:  # fmt: skip
@@ -50,16 +47,15 @@ class AnsweredMessages:
         try:
             self.state.remember_sent({
                 "chat": self._pseudonym(chat_id), "question_id": question_id, "part": part, "answer_id": answer_id,
-                "shown": fingerprint, "asker": self._pseudonym(asker), "created_at": self._clock(),
+                "shown": fingerprint, "asker": self._pseudonym(asker), "created_at": self._questions.now(),
             })  # fmt: skip
         except (sqlite3.Error, StateError) as exc:
             log.warning("could not keep which message answered a question (%s); an edit of it will be answered anew", exc)
 
     def answer_to(self, chat_id: int, question_id: int, part: int = 0) -> SentAnswer | None:
         """Blocking: the answer sent to that question, or None (never answered, or too long ago)."""
-        cutoff = self._clock() - timedelta(days=self.days).total_seconds()
         try:
-            sent = self.state.sent_answer(self._pseudonym(chat_id), question_id, part, cutoff)
+            sent = self.state.sent_answer(self._pseudonym(chat_id), question_id, part, self._questions.cutoff())
         except (sqlite3.Error, StateError) as exc:
             log.warning("could not read which message answered an edited question (%s); answering it anew", exc)
             return None

@@ -106,6 +106,10 @@ class QuestionStore:
         """Blocking: the key of the answer whose prompt to `voter` is that message, or None."""
         return self.state.prompted_answer(voter, message_id)
 
+    def now(self) -> float:
+        """The store's clock (Unix time)."""
+        return self._clock()
+
     def cutoff(self) -> float:
         """Answers kept before this (Unix time) are past keeping."""
         return self._clock() - timedelta(days=self.days).total_seconds()

@@ -49,6 +49,7 @@ class BotServices:
         state = state or StateDB(settings.state_db)
         per_minute = settings.rate_limit_per_minute
         salt = settings.feedback_salt.get_secret_value()
+        questions = QuestionStore(state, settings.answer_buttons_days)
         return cls(
             settings=settings,
             access=AccessPolicy.of(settings.allowed_user_ids, settings.admin_user_ids),
@@ -58,8 +59,8 @@ class BotServices:
             reindexer=Reindexer(settings),
             journal=UpdateJournal(state),
             question_log=QuestionLog(state, settings.question_log_days),
-            questions=QuestionStore(state, settings.answer_buttons_days),
-            answered=AnsweredMessages(state, lambda user_id: pseudonym(user_id, salt), settings.answer_buttons_days),
+            questions=questions,
+            answered=AnsweredMessages(state, lambda user_id: pseudonym(user_id, salt), questions),
             conversations=Conversations(quiet_seconds=settings.conversation_minutes * 60,
                                         max_turns=settings.conversation_turns, max_chats=settings.conversation_chats),
         )

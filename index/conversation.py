@@ -40,23 +40,18 @@ _ELLIPSIS = re.compile(
 
 
 def is_follow_up(question: str, corpus_names: frozenset[str]) -> bool:
-    """Whether a question leans on the conversation before it (see the module docstring)."""
-    content = content_words(question)
-    if not content:
+    """Whether a question leans on the conversation before it (see the module docstring): one
+    that cannot stand alone, or an ellipsis that names no subject of its own ("and on YouTube?")."""
+    if cannot_stand_alone(question, corpus_names):
         return True
-    tokens = words(question)
-    named = any(t in corpus_names for t in tokens)  # a subject of its own
-    if _ELLIPSIS.search(question):
-        # "and on YouTube?", "what about Putin?" ask on about the turn before; "and what did
-        # Musk tweet to Putin?" asks something of its own.
-        return not named or all(w in corpus_names or w in GENERAL_WORDS for w in content)
-    return not named and any(t in _REFERS_BACK for t in tokens)
+    return bool(_ELLIPSIS.search(question)) and not any(t in corpus_names for t in words(question))
 
 
 def cannot_stand_alone(question: str, corpus_names: frozenset[str]) -> bool:
-    """Whether a follow-up means nothing without the turn before it: a pronoun with no subject
-    of its own ("who is he?"), or nothing but names and general words ("and why?", "what about
-    Putin?"). An ellipsis asking in words of its own ("and who wrote Hamlet?") stands alone."""
+    """Whether a follow-up means nothing without the turn before it: no content word ("and
+    why?"), a pronoun with no subject of its own ("who is he?"), or an ellipsis of nothing but
+    names and general words ("what about Putin?", "and what else about Musk?"). An ellipsis
+    asking in words of its own ("and who wrote Hamlet?") stands alone."""
     content = content_words(question)
     if not content:
         return True

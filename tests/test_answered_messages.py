@@ -12,6 +12,7 @@ import pytest
 from bot import state as state_module
 from bot.answered_messages import AnsweredMessages, SentAnswer, fingerprint
 from bot.privacy import pseudonym
+from bot.questions import QuestionStore
 from bot.state import MIGRATIONS, StateDB
 
 CHAT, OTHER_CHAT, USER = 5_550_001, 5_550_002, 7_770_001
@@ -40,7 +41,7 @@ def clock():
 def store(path, clock: Clock, days: int = 7) -> tuple[StateDB, AnsweredMessages]:
     state = StateDB(path)
     state.open()
-    return state, AnsweredMessages(state, lambda user_id: pseudonym(user_id, SALT), days, clock)
+    return state, AnsweredMessages(state, lambda user_id: pseudonym(user_id, SALT), QuestionStore(state, days, clock))
 
 
 def test_an_answer_is_found_again_after_the_database_is_opened_again(path, clock):
