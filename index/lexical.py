@@ -12,18 +12,41 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import bm25s
 import numpy as np
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .text import words
+
+
+def _import_bm25s():
+    """bm25s, without scipy. bm25s imports scipy.sparse whenever it is installed (it is, for
+    sentence-transformers) only to offer it as a matrix backend that is not its default, and
+    this index builds with the default, numpy (`LexicalIndex`). scipy.sparse is a sixth of a
+    serving process's memory (23 of about 140 MB) and a fifth of a second of its start, for
+    nothing. So the import is halted for bm25s's own import only (a None in `sys.modules`
+    makes `import scipy...` raise ImportError, which bm25s expects when scipy is missing) and
+    let through again at once; a process that has loaded scipy already keeps it."""
+    if "scipy" in sys.modules:
+        import bm25s
+        return bm25s
+    sys.modules["scipy"] = None  # type: ignore[assignment]
+    try:
+        import bm25s
+    finally:
+        if "scipy" in sys.modules and sys.modules["scipy"] is None:
+            del sys.modules["scipy"]
+    return bm25s
+
+
+bm25s = _import_bm25s()
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_RUSSIAN  # noqa: E402
 
 # bm25s sets its own logger to DEBUG, so its notes on every index built ("Building index
 # from tokens") reach any handler the application installs, the bot's log included.
@@ -161,7 +184,7 @@ class LexicalIndex:
     def __init__(self, texts: list[str], names: Iterable[str] = ()) -> None:
         """`names`: the corpus words that are (part of) names, lower case ("musk", "clubhouse"),
         which a Russian word may be the spelling of however far its letters are from them."""
-        self._bm25 = bm25s.BM25()
+        self._bm25 = bm25s.BM25(csc_backend="numpy")  # numpy: what needs no scipy (_import_bm25s)
         self._bm25.index([analyze(t) or [""] for t in texts], show_progress=False)
         self._size = len(texts)
         self.vocabulary = vocabulary_of(texts)

@@ -1,6 +1,9 @@
 """The lexical index: what it logs, and names asked in Russian matched by their sounds."""
 
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -89,3 +92,23 @@ def test_whole_word_finds_what_its_definition_does(corpus, data):
     piece = source[start:end] + data.draw(st.sampled_from(["", "s", "ed", "ing", "x"]))
     word = piece if data.draw(st.integers(0, 4)) else data.draw(st.text(alphabet="abcdeinrsx", min_size=1, max_size=8))
     assert index.whole_word(word) == _whole_word_by_definition(index.vocabulary, word)
+
+
+def test_bm25_is_served_without_scipy_which_stays_importable():
+    """bm25s would import scipy.sparse only to offer a backend it does not use by default
+    (23 MB of a serving process); in a fresh process the lexical index builds and scores
+    without it, and scipy imports as usual afterwards for whoever needs it."""
+    script = (
+        "import sys\n"
+        "from index.lexical import LexicalIndex\n"
+        "lexical = LexicalIndex(['Musk invited Putin to Clubhouse.', 'Clubhouse is an audio app.'])\n"
+        "scores = lexical.scores(['putin'])\n"
+        "assert scores[0] > 0 == scores[1], scores\n"
+        "print('scipy' in sys.modules)\n"
+        "import scipy.sparse\n"
+        "print(scipy.sparse.csc_matrix([[1.0]]).nnz)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parent.parent,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["False", "1"]
