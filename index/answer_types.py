@@ -98,6 +98,29 @@ _NAME_WORD = r"(?:[A-ZА-ЯЁ]|[a-z]+[A-Z])[\w'’-]*"
 _NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 
 
+# "Which comedian is a regular?", "What nationality is the entrepreneur?", "In which city…?":
+# the noun after "which", or after "what" before its verb, names the kind of thing asked for
+# (the question's focus, in the terms of TREC's question analysis). A text gives an instance of
+# it ("Kevin Hart", "The American entrepreneur") more often than the word itself. "What helped
+# Clubhouse grow?" has no such noun: "what" is its subject.
+_FOCUS_QUESTION = re.compile(
+    r"^(?:(?:in|on|at|from|for|by|to|with|of|through|under)\s+)?"
+    r"(?:which\s+(?P<which>[a-z][\w'’-]*)"
+    r"|what\s+(?P<what>[a-z][\w'’-]*)\s+(?:is|are|was|were|does|do|did|has|have|had|can|could|would|will|of)\b)",
+    re.I,
+)
+
+
+def focus_word(question: str) -> str | None:
+    """The noun of a "which …" or "what … is/does/of" question that names the kind of answer it
+    wants, lower case ("comedian", "nationality"), or None."""
+    found = _FOCUS_QUESTION.match(question.strip().lstrip("¿¡\"'«“("))
+    if found is None:
+        return None
+    word = (found.group("which") or found.group("what")).lower()
+    return None if word in STOPWORDS else word
+
+
 def expected_answer_type(question: str) -> AnswerType | None:
     stripped = question.strip().lstrip("¿¡\"'«“(")
     if _QUOTE_QUESTION.search(stripped):

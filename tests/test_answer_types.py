@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.answer_types import AnswerType, answer_evidence, expected_answer_type
+from index.answer_types import AnswerType, answer_evidence, expected_answer_type, focus_word
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -56,6 +56,23 @@ from index.answer_types import AnswerType, answer_evidence, expected_answer_type
 ])
 def test_question_words_set_the_expected_kind_of_answer(question, expected):
     assert expected_answer_type(question) is expected
+
+
+@pytest.mark.parametrize("question, focus", [
+    ("Which comedian is a regular there?", "comedian"),
+    ("What nationality is the entrepreneur?", "nationality"),
+    ("In which city is the company based?", "city"),
+    ("which celebs are on clubhouse", "celebs"),
+    ("What number of users listened in?", "number"),
+    ("On what day of the week was it?", "day"),
+    # "what" as the subject, or before a verb, asks for no kind of thing by name.
+    ("what helped clubhouse grow", None),
+    ("What did Musk tweet?", None),
+    ("Which is the biggest?", None),
+    ("Who is Vlad Tenev?", None),
+])
+def test_the_focus_word_names_the_kind_of_answer_asked_for(question, focus):
+    assert focus_word(question) == focus
 
 
 def test_a_name_the_question_already_holds_is_not_its_answer():

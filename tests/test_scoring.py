@@ -137,6 +137,14 @@ def test_general_english_words_the_corpus_never_uses_are_not_counted_unknown(eng
     assert engine.retriever.signals("Anything else?").unknown_share == 1.0
 
 
+def test_an_unknown_focus_word_is_not_counted_unknown(engine):
+    # "Which zorbler…?" asks for a kind of thing that a text names by an instance of it; a
+    # focus word the corpus uses still counts as known, and any other unknown word as unknown.
+    assert engine.retriever.signals("Which zorbler opened the pier?").unknown_share == 0.0
+    assert engine.retriever.signals("Who zorbled the pier?").unknown_share == pytest.approx(0.5)
+    assert engine.retriever.signals("Which pier did the zorbler open?").unknown_share == pytest.approx(1 / 3)
+
+
 def test_a_contraction_without_its_apostrophe_is_no_unknown_word(engine):
     # "whats", "didnt": typed so, words the corpus never uses; with the apostrophe, stopwords.
     typed = engine.retriever.signals("whats the ferry passengers count, didnt the trust open the pier")
