@@ -129,12 +129,18 @@ async def answer_each(
     Asked together, each reply repeats its question, and a later question is read with the
     earlier ones as its conversation. A message too long to search, or small talk as a whole
     ("Who are you? What can you do?"), is one reply as it is."""
-    questions = (text,)
-    if len(text) <= services.settings.max_question_chars and small_talk(text) is None:
-        questions = questions_in(text)
+    questions = _questions_asked(text, services)
     for question in questions:
         yield await answer_question(question, chat, engine, services, echo=len(questions) > 1, explicit=explicit,
                                     while_searching=while_searching)
+
+
+def _questions_asked(text: str, services: BotServices) -> tuple[str, ...]:
+    """The questions a message or an inline query asks, each answered apart: one, unless it is
+    short enough to search and not small talk as a whole (bot.several_questions)."""
+    if len(text) <= services.settings.max_question_chars and small_talk(text) is None:
+        return questions_in(text)
+    return (text,)
 
 
 async def answer_question(
@@ -465,13 +471,21 @@ async def inline_answer(query: str, chat: ChatContext, engine: Engine, services:
     refused = refusal_for(tr, question, services.settings.max_question_chars)
     if refused or (chat.user_id is not None and services.inline_limiter.acquire(chat.user_id)):
         return InlineAnswer(personal=True)
-    answer = await ask(engine, question)
-    return InlineAnswer(inline_results(tr, answer, engine), cache_seconds=INLINE_CACHE_SECONDS, personal=True)
+    # Several questions in one query ("How many downloads? Who is Vlad Tenev?"): each is searched
+    # apart, a later one read after the earlier ones, as in a chat (answer_each).
+    questions = _questions_asked(question, services)
+    answers = [await ask(engine, asked, history=questions[:n]) for n, asked in enumerate(questions)]
+    if len(answers) == 1:
+        results = inline_results(tr, answers[0], engine)
+    else:  # each question's best passage, or its refusal, in the query's order, under its question
+        results = tuple(replace(inline_results(tr, answer, engine)[0], description=render.clip(answer.question, 200))
+                        for answer in answers)
+    return InlineAnswer(results, cache_seconds=INLINE_CACHE_SECONDS, personal=True)
 
 
 def inline_results(tr: Translator, answer: Answer, engine: Engine) -> tuple[InlineResult, ...]:
     """Each passage as a result: its answer sentence over the article's title, and the same
-    layout as an answer in a chat once sent."""
+    layout as an answer in a chat once sent (the question over it)."""
     if not answer.answered:
         # Inline mode has no conversation: a question that refers back is simply not answered.
         html = render.render_not_answered(tr, replace(answer, refers_back=False), titles_of(engine), echo_question=True)

@@ -138,6 +138,13 @@ async def test_inline_mode_returns_passages(fake_api, start_bot):
     fake_api.inline_query("   ")
     empty = await fake_api.wait_for_call("answerInlineQuery", after=mark)
     assert json_param(empty, "results") == [] and json_param(empty, "button")["start_parameter"]
+    # Two questions in one query: one result each, under its question.
+    mark = fake_api.mark()
+    fake_api.inline_query("How many downloads does Clubhouse have? Who is Vlad Tenev?")
+    downloads, tenev = json_param(await fake_api.wait_for_call("answerInlineQuery", after=mark), "results")
+    assert downloads["description"] == "How many downloads does Clubhouse have?"
+    assert "5 million downloads" in downloads["input_message_content"]["message_text"]
+    assert tenev["description"] == "Who is Vlad Tenev?" and "CEO of Robinhood" in tenev["input_message_content"]["message_text"]
 
 
 async def test_sticker_gets_a_hint_and_long_question_is_refused(fake_api, start_bot):

@@ -407,6 +407,20 @@ async def test_inline_mode_says_not_in_the_article_and_hints_on_empty_queries(en
     assert refused.results == () and refused.personal and refused.cache_seconds == 0
 
 
+async def test_inline_mode_answers_each_question_of_a_query_under_its_own(tmp_path):
+    engine = answering_engine()
+    with open_services(tmp_path, max_question_chars=200) as services:
+        first, second = (await replies.inline_answer(f"{QUESTION} Who wrote it?", ALICE, engine, services)).results
+        (alone, *_) = (await replies.inline_answer(QUESTION, ALICE, engine, services)).results
+    # Each result says which question it answers, and sends that question with its answer.
+    assert first.description == QUESTION and shown(first.html).startswith(f"❓ {QUESTION}")
+    assert "<b>It has 5 million downloads.</b>" in first.html
+    assert second.title == "Not in the article" and second.description == "Who wrote it?"
+    assert shown(second.html).startswith("❓ Who wrote it?") and "couldn't find" in second.html
+    assert engine.histories[:2] == [(), (QUESTION,)]  # the later read after the earlier, as in a chat
+    assert alone.description == "An article"  # one question: its passages under the article's title
+
+
 async def test_inline_queries_have_their_own_larger_budget(engine, services):
     budget = 2 * 3  # two questions a minute, three inline queries per question
     answers = [await replies.inline_answer(QUESTION, ALICE, engine, services) for _ in range(budget + 1)]
