@@ -28,11 +28,11 @@ from .text import words
 def _import_bm25s():
     """bm25s, without scipy. bm25s imports scipy.sparse whenever it is installed (it is, for
     sentence-transformers) only to offer it as a matrix backend that is not its default, and
-    this index builds with the default, numpy (`LexicalIndex`). scipy.sparse is a sixth of a
-    serving process's memory (23 of about 140 MB) and a fifth of a second of its start, for
-    nothing. So the import is halted for bm25s's own import only (a None in `sys.modules`
-    makes `import scipy...` raise ImportError, which bm25s expects when scipy is missing) and
-    let through again at once; a process that has loaded scipy already keeps it."""
+    this index builds with the default, numpy (`LexicalIndex`). Loading it raised a serving
+    process's peak by 11 MB (148 against 137; docs/benchmarks.md), for nothing. So the import
+    is halted for bm25s's own import only (a None in `sys.modules` makes `import scipy...`
+    raise ImportError, which bm25s expects when scipy is missing) and let through again at
+    once; a process that has loaded scipy already keeps it."""
     if "scipy" in sys.modules:
         import bm25s
         return bm25s

@@ -96,7 +96,7 @@ def test_whole_word_finds_what_its_definition_does(corpus, data):
 
 def test_bm25_is_served_without_scipy_which_stays_importable():
     """bm25s would import scipy.sparse only to offer a backend it does not use by default
-    (23 MB of a serving process); in a fresh process the lexical index builds and scores
+    (11 MB of a serving process's peak); in a fresh process the lexical index builds and scores
     without it, and scipy imports as usual afterwards for whoever needs it."""
     script = (
         "import sys\n"
