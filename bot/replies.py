@@ -478,7 +478,8 @@ async def inline_answer(query: str, chat: ChatContext, engine: Engine, services:
     if len(answers) == 1:
         results = inline_results(tr, answers[0], engine)
     else:  # each question's best passage, or its refusal, in the query's order, under its question
-        results = tuple(replace(inline_results(tr, answer, engine)[0], description=render.clip(answer.question, 200))
+        results = tuple(replace(inline_results(tr, replace(answer, hits=answer.hits[:1]), engine)[0],
+                                description=render.clip(answer.question, 200))
                         for answer in answers)
     return InlineAnswer(results, cache_seconds=INLINE_CACHE_SECONDS, personal=True)
 

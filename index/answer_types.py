@@ -111,10 +111,15 @@ _FOCUS_QUESTION = re.compile(
 )
 
 
+def _opening(question: str) -> str:
+    """The question from its first word: the patterns above match at its start."""
+    return question.strip().lstrip("¿¡\"'«“(")
+
+
 def focus_word(question: str) -> str | None:
     """The noun of a "which …" or "what … is/does/of" question that names the kind of answer it
     wants, lower case ("comedian", "nationality"), or None."""
-    found = _FOCUS_QUESTION.match(question.strip().lstrip("¿¡\"'«“("))
+    found = _FOCUS_QUESTION.match(_opening(question))
     if found is None:
         return None
     word = (found.group("which") or found.group("what")).lower()
@@ -122,7 +127,7 @@ def focus_word(question: str) -> str | None:
 
 
 def expected_answer_type(question: str) -> AnswerType | None:
-    stripped = question.strip().lstrip("¿¡\"'«“(")
+    stripped = _opening(question)
     if _QUOTE_QUESTION.search(stripped):
         return AnswerType.QUOTE
     if _asks_what_someone_is(stripped):

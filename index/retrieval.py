@@ -294,14 +294,14 @@ class Retriever:
 
     def _unknown_focus(self, question: str, terms: QueryTerms) -> frozenset[str]:
         """The focus word of a "which …?" question (answer_types.focus_word) when the corpus never
-        uses it, as read: left out of the unknown-word share, since a text names the kind of
-        answer asked for by an instance of it ("Which comedian…?": "Kevin Hart"), not by that
-        word. Held-out, such questions were mostly answerable (docs/quality.md)."""
+        uses it (nor was it repaired to a word it uses): left out of the unknown-word share,
+        since a text names the kind of answer asked for by an instance of it ("Which
+        comedian…?": "Kevin Hart"), not by that word. In the project's question sets such
+        questions were mostly answerable (docs/quality.md, step 7)."""
         focus = focus_word(question)
-        if focus is None:
+        if focus is None or focus in terms.repaired or self.lexical.knows(focus):
             return frozenset()
-        read = terms.repaired.get(focus, focus)
-        return frozenset() if self.lexical.knows(read) else frozenset({focus, read})
+        return frozenset({focus})
 
     def _cross(self, similarities: np.ndarray, sentence: _Sentence, passage: int) -> tuple[float, float]:
         """A sentence's cross_dense and cross_own_dense from one reading's cosines with every unit."""
