@@ -28,7 +28,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -84,10 +83,8 @@ def figures(answerable: list, unanswerable: list, scoring) -> tuple[dict, float 
     """Metrics of answerable and unanswerable questions together, and the ROC AUC of
     confidence between the two."""
     examples = answerable + unanswerable
-    outcomes = fitting.outcomes(examples, scoring)
-    confidence = np.array([o.confidence for o in outcomes])
-    auc = fitting.separation(confidence[: len(answerable)], confidence[len(answerable):])
-    return score([e.question for e in examples], outcomes).as_dict(), auc
+    metrics = score([e.question for e in examples], fitting.outcomes(examples, scoring)).as_dict()
+    return metrics, metrics["separation"]
 
 
 def _row(name: str, metrics: dict, auc_off: float | None, near: dict | None = None, auc_near: float | None = None) -> str:
@@ -109,7 +106,7 @@ def compare_fits(extras: dict[str, list], folds: int = 5, seed: int = 0) -> None
 
         report = fitting.cross_validate(own, fitting.STARTING_POINT, folds=folds, seed=seed, fitter=fitter)
         held = report["held_out"]
-        print(f"{name:<34}{report['held_out_separation']:>8.3f}" + "".join(f"{held[k]:>12.3f}" for k in SHOWN[2:5]))
+        print(f"{name:<34}{report['held_out']['separation']:>8.3f}" + "".join(f"{held[k]:>12.3f}" for k in SHOWN[2:5]))
 
 
 def main() -> None:

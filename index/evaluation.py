@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .errors import EngineError
 from .text import normalize_for_match
 
@@ -44,6 +46,9 @@ class Metrics:
     unanswerable_refused: float  # share of unanswerable questions refused
     sentence_hit: float | None  # share of answerable questions whose bold sentence holds the answer
     answered_sentence_right: float | None  # ... and answered: the bold sentence a user reads is the answer
+    # How well confidence alone tells answerable from unanswerable questions, whatever the
+    # threshold (ROC AUC); None without both kinds. What a better threshold cannot fix.
+    separation: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -111,7 +116,17 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> Metrics:
             sum(1 for q, o in answerable if o.answered and first_hit_rank(q, [o.answer_sentence or ""]) == 1) / n
             if all(o.answer_sentence is not None for _, o in answerable) else None
         ),
+        separation=separation(np.array([o.confidence for _, o in answerable]), np.array([o.confidence for o in unanswerable])),
     )
+
+
+def separation(answerable: np.ndarray, unanswerable: np.ndarray) -> float | None:
+    """The chance that an answerable question gets more confidence than an unanswerable one
+    (the area under the ROC curve; ties count half)."""
+    if not len(answerable) or not len(unanswerable):
+        return None
+    above = (answerable[:, None] > unanswerable[None, :]).mean()
+    return float(above + 0.5 * (answerable[:, None] == unanswerable[None, :]).mean())
 
 
 def run(questions: list[Question], method: Callable[[Question], Outcome]) -> list[Outcome]:
@@ -127,4 +142,5 @@ METRIC_LABELS = {
     "unanswerable_refused": "unanswerable refused",
     "sentence_hit": "bold sentence hit",
     "answered_sentence_right": "answered, sentence right",
+    "separation": "confidence ROC AUC",
 }

@@ -356,16 +356,12 @@ def cross_validate(examples: list[Example], start: Scoring, folds: int = 5, seed
     questions = [e.question for e in examples]
     dialogues = [i for i, e in enumerate(examples) if e.question.history]
     final = fitter(examples, start)
-    answerable = [o.confidence for e, o in zip(examples, held_out) if e.question.answers]
-    unanswerable = [o.confidence for e, o in zip(examples, held_out) if not e.question.answers]
     return {
         "questions": len(examples),
         "folds": folds,
         "held_out": score(questions, held_out).as_dict(),
         "held_out_dialogues": score([questions[i] for i in dialogues], [held_out[i] for i in dialogues]).as_dict()
         if dialogues else None,
-        # How well confidence alone tells the two kinds apart, whatever the threshold (ROC AUC).
-        "held_out_separation": separation(np.array(answerable), np.array(unanswerable)),
         "in_sample": score(questions, outcomes(examples, final)).as_dict(),
         "held_out_misses": misses(questions, held_out, thresholds),
         "per_fold": fold_rows,
@@ -477,15 +473,6 @@ def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float, intercept: bool
     return weights, (float(beta[-1] - (weights * mean).sum()) if intercept else 0.0)
 
 
-def separation(answerable: np.ndarray, unanswerable: np.ndarray) -> float | None:
-    """The chance that an answerable question gets more confidence than an unanswerable one
-    (the area under the ROC curve; ties count half)."""
-    if not len(answerable) or not len(unanswerable):
-        return None
-    above = (answerable[:, None] > unanswerable[None, :]).mean()
-    return float(above + 0.5 * (answerable[:, None] == unanswerable[None, :]).mean())
-
-
 def plateau_threshold(answerable: np.ndarray, unanswerable: np.ndarray) -> float:
     """The threshold with the best balanced accuracy; among equals, the middle of their run,
     as far from both kinds of error as the data allows."""
@@ -519,9 +506,6 @@ def format_report(report: dict) -> str:
         dialogues = report["held_out_dialogues"]
         rows.append(f"of which {dialogues['questions']} follow-ups with a history, held-out: " + ", ".join(
             f"{label} {dialogues[key]:.3f}" for key, label in METRIC_LABELS.items() if dialogues[key] is not None))
-    if report["held_out_separation"] is not None:
-        rows.append(f"held-out separation of answerable from unanswerable by confidence (ROC AUC): "
-                    f"{report['held_out_separation']:.3f}")
     rows.append("answered, right first per held-out fold: " + ", ".join(
         f"{r['metrics']['answered_right_first']:.2f}" for r in report["per_fold"]))
     final: Scoring = report["scoring"]

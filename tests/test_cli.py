@@ -114,8 +114,11 @@ def test_ask_top_k_and_plain_output(env, capsys):
 def test_eval_reports_engine_and_baseline(env, capsys):
     assert main(["eval", str(DEV_SET), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report["engine"]) >= {"hit_at_1", "hit_at_3", "mrr", "false_abstain", "unanswerable_refused"}
+    assert set(report["engine"]) >= {"hit_at_1", "hit_at_3", "mrr", "false_abstain", "unanswerable_refused", "separation"}
     assert report["engine"]["hit_at_1"] > report["baseline"]["hit_at_1"]
+    assert 0.5 < report["engine"]["separation"] <= 1.0  # the dev set holds both kinds; confidence tells them apart
+    assert main(["eval", str(DEV_SET)]) == 0
+    assert "confidence ROC AUC" in capsys.readouterr().out
 
 
 def test_eval_floor_fails_the_run(env, tmp_path, capsys):
