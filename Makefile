@@ -38,6 +38,9 @@ FRESH_FLOORS ?= --floor hit_at_1=0.77 --floor hit_at_3=0.97 --floor answered_rig
 FRESH_2_SET ?= tests/data/fresh-questions-2.jsonl
 FRESH_2_FLOORS ?= --floor hit_at_1=0.80 --floor hit_at_3=0.94 --floor answered_right_first=0.63 \
 	--floor unanswerable_refused=0.57
+FRESH_3_SET ?= tests/data/fresh-questions-3.jsonl
+FRESH_3_FLOORS ?= --floor hit_at_1=0.74 --floor hit_at_3=0.93 --floor answered_right_first=0.49 \
+	--floor unanswerable_refused=0.64
 CI_INDEX_DIR ?= var/ci-index
 
 .PHONY: run test install index eval calibrate translations clean
@@ -61,6 +64,7 @@ test: install
 	INDEX_DIR=$(CI_INDEX_DIR) $(PY) -m index eval "$(RUSSIAN_DIALOGUE_SET)" $(RUSSIAN_DIALOGUE_FLOORS)
 	INDEX_DIR=$(CI_INDEX_DIR) $(PY) -m index eval "$(FRESH_SET)" $(FRESH_FLOORS)
 	INDEX_DIR=$(CI_INDEX_DIR) $(PY) -m index eval "$(FRESH_2_SET)" $(FRESH_2_FLOORS)
+	INDEX_DIR=$(CI_INDEX_DIR) $(PY) -m index eval "$(FRESH_3_SET)" $(FRESH_3_FLOORS)
 
 install: $(VENV)/.installed
 
