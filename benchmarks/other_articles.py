@@ -28,7 +28,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -79,18 +78,17 @@ def collect_article(article: dict, questions: dict[str, list[Question]], embedde
     return {kind: fitting.collect(engine, qs) for kind, qs in questions.items()}
 
 
-def figures(answerable: list, unanswerable: list, scoring) -> tuple[dict, float | None]:
-    """Metrics of answerable and unanswerable questions together, and the ROC AUC of
-    confidence between the two."""
+def figures(answerable: list, unanswerable: list, scoring) -> dict:
+    """Metrics of answerable and unanswerable questions together, the ROC AUC of confidence
+    between the two among them ("separation")."""
     examples = answerable + unanswerable
-    metrics = score([e.question for e in examples], fitting.outcomes(examples, scoring)).as_dict()
-    return metrics, metrics["separation"]
+    return score([e.question for e in examples], fitting.outcomes(examples, scoring)).as_dict()
 
 
-def _row(name: str, metrics: dict, auc_off: float | None, near: dict | None = None, auc_near: float | None = None) -> str:
+def _row(name: str, metrics: dict, near: dict | None = None) -> str:
     cells = "".join(f"{metrics[k]:>12.3f}" for k in SHOWN)
-    near_cells = f"{near['unanswerable_refused']:>12.3f}{auc_near:>10.3f}" if near else ""
-    return f"{name:<34}{metrics['answerable']:>6}{cells}{auc_off:>10.3f}{near_cells}"
+    near_cells = f"{near['unanswerable_refused']:>12.3f}{near['separation']:>10.3f}" if near else ""
+    return f"{name:<34}{metrics['answerable']:>6}{cells}{metrics['separation']:>10.3f}{near_cells}"
 
 
 def compare_fits(extras: dict[str, list], folds: int = 5, seed: int = 0) -> None:
@@ -130,12 +128,12 @@ def main() -> None:
             examples = collect_article(article, questions_of(article, others, args.off_topic, rng), embedder, Path(scratch))
         for kind, found in examples.items():
             pooled[kind] += found
-        metrics, auc = figures(examples["answerable"], examples["off-topic"], scoring)
-        near, auc_near = figures(examples["answerable"], examples["near miss"], scoring)
-        print(_row(article["title"][:34], metrics, auc, near, auc_near), flush=True)
-    metrics, auc = figures(pooled["answerable"], pooled["off-topic"], scoring)
-    near, auc_near = figures(pooled["answerable"], pooled["near miss"], scoring)
-    print(_row("all eight", metrics, auc, near, auc_near))
+        metrics = figures(examples["answerable"], examples["off-topic"], scoring)
+        near = figures(examples["answerable"], examples["near miss"], scoring)
+        print(_row(article["title"][:34], metrics, near), flush=True)
+    metrics = figures(pooled["answerable"], pooled["off-topic"], scoring)
+    near = figures(pooled["answerable"], pooled["near miss"], scoring)
+    print(_row("all eight", metrics, near))
     if args.fit:
         compare_fits({"those + SQuAD's, off-topic ones": pooled["answerable"] + pooled["off-topic"],
                       "those + SQuAD's, near misses too": pooled["answerable"] + pooled["off-topic"] + pooled["near miss"]})

@@ -62,15 +62,15 @@ def main() -> None:
         held.append(report["held_out"])
         print(_row(f"{args.folds}-fold held-out, seed {seed}", report["held_out"]))
     if len(held) > 1:
-        print(_row("held-out mean", {k: sum(h[k] for h in held) / len(held) for k in SHOWN}))
-        print(_row("held-out spread (max-min)", {k: max(h[k] for h in held) - min(h[k] for h in held) for k in SHOWN}))
+        print(_row("held-out mean", _over_seeds(held, lambda v: sum(v) / len(v))))
+        print(_row("held-out spread (max-min)", _over_seeds(held, lambda v: max(v) - min(v))))
 
     print(f"\nabstention inputs (held-out, mean of {args.seeds} fold seeds):")
     for features in FEATURE_SETS:
         reports = [fitting.cross_validate(examples, HAND, folds=args.folds, seed=seed,
                                           fitter=functools.partial(fitting.fit, abstention_inputs=features))
                    for seed in range(args.seeds)]
-        mean = {k: sum(r["held_out"][k] for r in reports) / len(reports) for k in SHOWN}
+        mean = _over_seeds([r["held_out"] for r in reports], lambda v: sum(v) / len(v))
         mark = " (chosen)" if tuple(features) == fitting.ABSTENTION_INPUTS else ""
         print(_row(f"{len(features)} features{mark}", mean))
 
@@ -85,6 +85,12 @@ def main() -> None:
 
 def _header() -> str:
     return f"{'':<32}" + "".join(f"{METRIC_LABELS[k][:13]:>15}" for k in SHOWN)
+
+
+def _over_seeds(held: list[dict], summary) -> dict:
+    """Each metric summarised over the seeds' held-out figures; None where a seed has none (a
+    metric a set cannot give, as the ROC AUC of a set without unanswerable questions)."""
+    return {k: None if any(h[k] is None for h in held) else summary([h[k] for h in held]) for k in SHOWN}
 
 
 def _row(name: str, metrics: dict) -> str:

@@ -48,7 +48,7 @@ class Metrics:
     answered_sentence_right: float | None  # ... and answered: the bold sentence a user reads is the answer
     # How well confidence alone tells answerable from unanswerable questions, whatever the
     # threshold (ROC AUC); None without both kinds. What a better threshold cannot fix.
-    separation: float | None = None
+    separation: float | None
 
     def as_dict(self) -> dict:
         return asdict(self)

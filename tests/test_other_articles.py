@@ -44,7 +44,8 @@ def test_each_article_is_built_and_asked_on_its_own(tmp_path):
     questions = questions_of(ORCHARD, [HARBOUR], off_topic=5, rng=random.Random(0))
     examples = collect_article(ORCHARD, questions, HashingEmbedder(), tmp_path, serve_with_builder=True)
     assert {kind: len(found) for kind, found in examples.items()} == {"answerable": 2, "near miss": 1, "off-topic": 1}
-    metrics, auc = figures(examples["answerable"], examples["off-topic"], load_scoring())
+    metrics = figures(examples["answerable"], examples["off-topic"], load_scoring())
+    auc = metrics["separation"]
     assert metrics["answerable"] == 2 and metrics["questions"] == 3 and metrics["hit_at_1"] == 1.0  # one passage
     # The bay question shares no word with the orchard: below both of its own questions, so a
     # swap of the two sides (an AUC of 0) or a lost side (None) fails.
